@@ -1,0 +1,69 @@
+//! Detectors. One file per family; each exposes `check(view, engine, ctx, out)`, reads only the
+//! [`MessageView`](crate::message::MessageView), and never talks to another detector.
+
+mod identity;
+mod message;
+mod sender;
+
+use crate::context::{Direction, MessageContext};
+use crate::engine::Engine;
+use crate::message::MessageView;
+use crate::verdict::Findings;
+
+/// Runs every detector that applies to the message's direction.
+pub(crate) fn run(
+    view: &MessageView,
+    engine: &Engine,
+    ctx: &MessageContext,
+    out: &mut Findings<'_>,
+) {
+    message::check(view, out);
+    match ctx.direction() {
+        Direction::Inbound | Direction::Internal => {
+            identity::check(view, engine, ctx, out);
+            sender::check(view, engine, ctx, out);
+        }
+        Direction::Outbound { .. } => {}
+    }
+}
+
+/// Every recipient address: envelope recipients and To/Cc, lowercased.
+pub(crate) fn recipient_addresses<'a>(
+    view: &'a MessageView,
+    ctx: &'a MessageContext,
+) -> impl Iterator<Item = &'a str> {
+    ctx.get_recipients()
+        .iter()
+        .map(String::as_str)
+        .chain(view.recipients().filter_map(|m| m.address.as_deref()))
+}
+
+#[cfg(test)]
+pub(crate) mod testutil {
+    //! Helpers for detector tests: score a message under a policy and list the rule ids found.
+    use crate::{Engine, MessageContext, Policy, Verdict};
+
+    pub(crate) fn score_with(policy_toml: &str, raw: &str, ctx: &MessageContext) -> Verdict {
+        let policy = Policy::from_toml_str(policy_toml).expect("test policy");
+        let engine = Engine::new(policy).expect("engine");
+        engine.score_message(raw.replace('\n', "\r\n").as_bytes(), ctx)
+    }
+
+    pub(crate) fn score(raw: &str) -> Verdict {
+        score_with("", raw, &MessageContext::inbound())
+    }
+
+    /// Asserts that every explanation of the verdict is fully rendered in both languages.
+    pub(crate) fn assert_explained(v: &Verdict) {
+        for f in v.findings() {
+            for lang in [crate::Lang::En, crate::Lang::Zh] {
+                let e = f.explain(lang);
+                assert!(
+                    !e.contains('{'),
+                    "unrendered placeholder in {}: {e}",
+                    f.id()
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! # mailrisk
+//!
+//! Catches business-email compromise (BEC) and mailbox account takeover before money moves.
+//! mailrisk scores raw RFC 5322 messages for impersonation and risky requests and explains
+//! every finding in English and Chinese. It is a pure detection core: no network, no files, no
+//! threads of its own.
+//!
+//! The flow is one way: `bytes → MessageView → detectors → findings → Verdict`. A [`Policy`]
+//! (TOML or JSON, with a built-in default) is compiled once into an [`Engine`], which is
+//! immutable and shared by all threads.
+//!
+//! ```
+//! use mailrisk::{Engine, Lang, Level, MessageContext, Policy};
+//!
+//! let policy = Policy::from_toml_str(r#"
+//!     [organisation]
+//!     name = "Acme Trade Co."
+//!     domains = ["acme-trade.com"]
+//! "#)?;
+//! let engine = Engine::new(policy)?;
+//!
+//! let raw = b"From: \"li.wei@acme-trade.com\" <li.wei.office@gmail.com>\r\n\
+//!             To: finance@acme-trade.com\r\n\
+//!             Subject: urgent transfer\r\n\r\nAre you at your desk?\r\n";
+//! let ctx = MessageContext::inbound().recipients(["finance@acme-trade.com"]);
+//! let verdict = engine.score_message(raw, &ctx);
+//!
+//! assert!(verdict.level() >= Level::High);
+//! for f in verdict.findings() {
+//!     println!("{} {:?}: {}", f.id(), f.severity(), f.explain(Lang::Zh));
+//! }
+//! let json = serde_json::to_string(&verdict)?;
+//! assert!(json.contains("identity.display_name_address"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+// No unsafe code anywhere in the core: the C ABI lives in the `mailrisk-ffi` crate.
+#![forbid(unsafe_code)]
+// Every public item is part of the documented API.
+#![deny(missing_docs)]
+
+mod context;
+mod detect;
+mod domain;
+mod engine;
+mod message;
+mod policy;
+mod rules;
+mod verdict;
+
+pub use context::{Direction, MessageContext};
+pub use engine::Engine;
+pub use policy::{
+    Actions, Allow, Auth, BankAccount, Limits, Lists, Organisation, Partner, PartnerKind, Person,
+    Policy, PolicyError, PolicyIssue, Role, RuleOverride, Scoring, Thresholds, Vendor,
+};
+pub use rules::{rule, rules, Family, Rule};
+pub use verdict::{Action, Evidence, Finding, Lang, Level, MessageSummary, Severity, Verdict};
+
+#[cfg(test)]
+mod testoibits {
+    //! Auto traits of the public types: the engine and verdicts cross threads.
+    use super::*;
+
+    fn send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn public_types_are_send_and_sync() {
+        send_sync::<Engine>();
+        send_sync::<Policy>();
+        send_sync::<Verdict>();
+        send_sync::<Finding>();
+        send_sync::<MessageContext>();
+        send_sync::<PolicyError>();
+    }
+}

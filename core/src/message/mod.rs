@@ -1,0 +1,148 @@
+//! From raw RFC 5322 bytes to a normalised [`MessageView`]: addresses and display names,
+//! envelope-related headers, the Received chain, raw Authentication-Results, mailing-list
+//! markers, decoded text of every text part (HTML turned into text) in UTF-8, URLs with their
+//! visible text, attachments with their sniffed type, and nested messages.
+//!
+//! This is the only module that touches mail-parser. Resource limits from the policy are
+//! enforced here: what exceeds a limit is not read, and the view records which limit was hit.
+
+mod html;
+mod parse;
+mod sniff;
+mod urls;
+
+use std::net::IpAddr;
+
+pub(crate) use parse::parse;
+
+/// One address with its display name, as written in a header.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Mailbox {
+    /// The display name, decoded (RFC 2047) and trimmed; `None` when absent or empty.
+    pub(crate) name: Option<String>,
+    /// The address, trimmed and lowercased; `None` when the header had no address.
+    pub(crate) address: Option<String>,
+}
+
+impl Mailbox {
+    /// The registrable domain of the address.
+    pub(crate) fn org(&self) -> Option<String> {
+        crate::domain::address_org(self.address.as_deref()?)
+    }
+}
+
+/// One From header field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct FromField {
+    /// The raw field value, unfolded and trimmed.
+    pub(crate) raw: String,
+    /// The mailboxes it lists.
+    pub(crate) mailboxes: Vec<Mailbox>,
+}
+
+/// One Received header, top (newest) first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Hop {
+    pub(crate) from_ip: Option<IpAddr>,
+    pub(crate) from_host: Option<String>,
+    pub(crate) by_host: Option<String>,
+}
+
+/// Mailing-list markers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ListInfo {
+    pub(crate) list_id: Option<String>,
+    pub(crate) unsubscribe: bool,
+    pub(crate) precedence: Option<String>,
+}
+
+impl ListInfo {
+    /// Whether the message carries the marks of a mailing list or bulk sender.
+    pub(crate) fn is_list(&self) -> bool {
+        self.list_id.is_some()
+            || self.unsubscribe
+            || matches!(self.precedence.as_deref(), Some("list" | "bulk" | "junk"))
+    }
+}
+
+/// A URL found in the body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Url {
+    /// The URL as written (HTML character references decoded).
+    pub(crate) href: String,
+    /// Lowercased scheme (`http` for bare `www.` links).
+    pub(crate) scheme: String,
+    /// Lowercased host, when the URL has one.
+    pub(crate) host: Option<String>,
+    /// The visible text of an HTML link.
+    pub(crate) text: Option<String>,
+}
+
+/// An attachment (or a non-text inline part).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Attachment {
+    pub(crate) name: Option<String>,
+    /// Declared media type, lowercased (`application/pdf`).
+    pub(crate) declared_type: String,
+    /// Decoded size in bytes.
+    pub(crate) size: usize,
+    /// Media type from the magic bytes, when recognised.
+    pub(crate) sniffed_type: Option<&'static str>,
+    /// Nesting depth (0 for the top-level message's parts).
+    pub(crate) depth: usize,
+}
+
+/// A limit that the message exceeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LimitHit {
+    /// Which limit (`message_bytes`, `mime_depth`, `parts`, `headers`, `urls`, `text_bytes`).
+    pub(crate) limit: &'static str,
+    /// The value the message has (at least).
+    pub(crate) actual: usize,
+    /// The configured maximum.
+    pub(crate) max: usize,
+}
+
+/// A normalised, size-bounded view of a message: everything detectors read.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct MessageView {
+    /// False when the input had no header section at all.
+    pub(crate) has_headers: bool,
+    pub(crate) from: Vec<FromField>,
+    pub(crate) sender: Option<Mailbox>,
+    pub(crate) reply_to: Vec<Mailbox>,
+    pub(crate) return_path: Option<String>,
+    pub(crate) to: Vec<Mailbox>,
+    pub(crate) cc: Vec<Mailbox>,
+    pub(crate) subject: Option<String>,
+    pub(crate) message_id: Option<String>,
+    pub(crate) date: Option<String>,
+    pub(crate) received: Vec<Hop>,
+    pub(crate) auth_results: Vec<String>,
+    pub(crate) arc_auth_results: Vec<String>,
+    pub(crate) list: ListInfo,
+    /// Decoded body text of all readable parts, separated by blank lines.
+    pub(crate) text: String,
+    pub(crate) urls: Vec<Url>,
+    pub(crate) attachments: Vec<Attachment>,
+    /// Whether a text/calendar part is present (an invitation).
+    pub(crate) has_calendar: bool,
+    pub(crate) limits: Vec<LimitHit>,
+}
+
+impl MessageView {
+    /// Every mailbox of every From header.
+    pub(crate) fn from_mailboxes(&self) -> impl Iterator<Item = &Mailbox> {
+        self.from.iter().flat_map(|f| f.mailboxes.iter())
+    }
+
+    /// The first From mailbox that has an address: the sender as a reader sees it.
+    pub(crate) fn author(&self) -> Option<&Mailbox> {
+        self.from_mailboxes().find(|m| m.address.is_some())
+    }
+
+    /// To and Cc recipients.
+    pub(crate) fn recipients(&self) -> impl Iterator<Item = &Mailbox> {
+        self.to.iter().chain(self.cc.iter())
+    }
+}

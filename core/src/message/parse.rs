@@ -1,0 +1,370 @@
+//! The walk over mail-parser's structures that builds a [`MessageView`].
+
+use mail_parser::{
+    Addr, Address, HeaderName, HeaderValue, Host, Message, MessageParser, MessagePart, MimeHeaders,
+    PartType,
+};
+
+use super::{
+    html, sniff, urls, Attachment, FromField, Hop, LimitHit, ListInfo, Mailbox, MessageView, Url,
+};
+use crate::policy::Limits;
+
+/// Parses `raw` under `limits`. Never panics; input without a header section gives a view with
+/// `has_headers == false`.
+pub(crate) fn parse(raw: &[u8], limits: &Limits) -> MessageView {
+    let mut view = MessageView::default();
+    let raw = if raw.len() > limits.max_message_bytes {
+        view.limits.push(LimitHit {
+            limit: "message_bytes",
+            actual: raw.len(),
+            max: limits.max_message_bytes,
+        });
+        &raw[..limits.max_message_bytes]
+    } else {
+        raw
+    };
+    let Some(message) = MessageParser::default().parse(raw) else {
+        return view;
+    };
+    view.has_headers = !message.headers().is_empty();
+    read_headers(&message, limits, &mut view);
+    Body::new(limits, &mut view).walk(&message);
+    view
+}
+
+fn mailbox(a: &Addr<'_>) -> Mailbox {
+    let name = a
+        .name()
+        .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|n| !n.is_empty());
+    let address = a
+        .address()
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty());
+    Mailbox { name, address }
+}
+
+fn mailboxes(value: &HeaderValue<'_>) -> Vec<Mailbox> {
+    match value {
+        HeaderValue::Address(Address::List(list)) => list.iter().map(mailbox).collect(),
+        HeaderValue::Address(Address::Group(groups)) => groups
+            .iter()
+            .flat_map(|g| g.addresses.iter())
+            .map(mailbox)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn host_name(h: &Host<'_>) -> String {
+    match h {
+        Host::Name(n) => n.to_lowercase(),
+        Host::IpAddr(ip) => ip.to_string(),
+    }
+}
+
+fn text(value: &HeaderValue<'_>) -> Option<String> {
+    match value {
+        HeaderValue::Text(t) => Some(t.trim().to_string()),
+        HeaderValue::TextList(l) => l.first().map(|t| t.trim().to_string()),
+        _ => None,
+    }
+}
+
+fn read_headers(message: &Message<'_>, limits: &Limits, view: &mut MessageView) {
+    let headers = message.headers();
+    if headers.len() > limits.max_headers {
+        view.limits.push(LimitHit {
+            limit: "headers",
+            actual: headers.len(),
+            max: limits.max_headers,
+        });
+    }
+    let raw = message.raw_message();
+    for h in headers.iter().take(limits.max_headers) {
+        let value = h.value();
+        match &h.name {
+            HeaderName::From => {
+                let bytes = raw
+                    .get(h.offset_start as usize..h.offset_end as usize)
+                    .unwrap_or_default();
+                let raw_value = String::from_utf8_lossy(bytes);
+                view.from.push(FromField {
+                    raw: raw_value.split_whitespace().collect::<Vec<_>>().join(" "),
+                    mailboxes: mailboxes(value),
+                });
+            }
+            HeaderName::Sender if view.sender.is_none() => {
+                view.sender = mailboxes(value).into_iter().next();
+            }
+            HeaderName::ReplyTo => view.reply_to.extend(mailboxes(value)),
+            HeaderName::To => view.to.extend(mailboxes(value)),
+            HeaderName::Cc => view.cc.extend(mailboxes(value)),
+            HeaderName::Subject if view.subject.is_none() => view.subject = text(value),
+            HeaderName::MessageId if view.message_id.is_none() => view.message_id = text(value),
+            HeaderName::Date if view.date.is_none() => {
+                view.date = value.as_datetime().map(|d| d.to_rfc3339());
+            }
+            HeaderName::ReturnPath if view.return_path.is_none() => {
+                view.return_path = text(value)
+                    .or_else(|| mailboxes(value).into_iter().find_map(|m| m.address))
+                    .map(|s| s.trim_matches(['<', '>']).to_lowercase());
+            }
+            HeaderName::Received => {
+                if let Some(r) = value.as_received() {
+                    view.received.push(Hop {
+                        from_ip: r.from_ip(),
+                        from_host: r.from().map(host_name),
+                        by_host: r.by().map(host_name),
+                    });
+                } else {
+                    view.received.push(Hop::default());
+                }
+            }
+            HeaderName::ListId => view.list.list_id = text(value).or(Some(String::new())),
+            HeaderName::ListUnsubscribe => view.list.unsubscribe = true,
+            HeaderName::Other(name) => {
+                let raw_text = || {
+                    let bytes = raw
+                        .get(h.offset_start as usize..h.offset_end as usize)
+                        .unwrap_or_default();
+                    String::from_utf8_lossy(bytes).trim().to_string()
+                };
+                if name.eq_ignore_ascii_case("Authentication-Results") {
+                    view.auth_results.push(raw_text());
+                } else if name.eq_ignore_ascii_case("ARC-Authentication-Results") {
+                    view.arc_auth_results.push(raw_text());
+                } else if name.eq_ignore_ascii_case("Precedence") {
+                    view.list.precedence = Some(raw_text().to_ascii_lowercase());
+                }
+            }
+            _ => {}
+        }
+    }
+    if view.list == ListInfo::default() {
+        view.list = ListInfo::default();
+    }
+}
+
+/// Walks the MIME tree iteratively (no recursion, so hostile nesting cannot exhaust the stack).
+struct Body<'v> {
+    limits: &'v Limits,
+    view: &'v mut MessageView,
+    parts_seen: usize,
+    parts_total: usize,
+    deepest: usize,
+    text_total: usize,
+    urls_total: usize,
+}
+
+impl<'v> Body<'v> {
+    fn new(limits: &'v Limits, view: &'v mut MessageView) -> Self {
+        Body {
+            limits,
+            view,
+            parts_seen: 0,
+            parts_total: 0,
+            deepest: 0,
+            text_total: 0,
+            urls_total: 0,
+        }
+    }
+
+    fn walk(mut self, root: &Message<'_>) {
+        self.parts_total = root.parts.len();
+        let mut stack: Vec<(&Message<'_>, u32, usize)> = vec![(root, 0, 0)];
+        while let Some((msg, id, depth)) = stack.pop() {
+            let Some(part) = msg.parts.get(id as usize) else {
+                continue;
+            };
+            if depth > self.limits.max_mime_depth {
+                self.deepest = self.deepest.max(depth);
+                continue;
+            }
+            self.parts_seen += 1;
+            if self.parts_seen > self.limits.max_parts {
+                break;
+            }
+            match &part.body {
+                PartType::Multipart(children) => {
+                    let chosen = if subtype(part) == "alternative" {
+                        self.note_calendar(msg, children);
+                        preferred_alternative(msg, children).map(|c| vec![c])
+                    } else {
+                        None
+                    };
+                    let children = chosen.as_deref().unwrap_or(children);
+                    for &c in children.iter().rev() {
+                        stack.push((msg, c, depth + 1));
+                    }
+                }
+                PartType::Message(nested) => {
+                    self.attachment(part, part.contents(), depth);
+                    self.parts_total += nested.parts.len();
+                    stack.push((nested, 0, depth + 1));
+                }
+                PartType::Text(t) if is_attachment(part) => {
+                    self.attachment(part, t.as_bytes(), depth)
+                }
+                PartType::Html(h) if is_attachment(part) => {
+                    self.attachment(part, h.as_bytes(), depth)
+                }
+                PartType::Text(t) => {
+                    if media_type(part).as_deref() == Some("text/calendar") {
+                        self.view.has_calendar = true;
+                    } else {
+                        self.plain_text(t);
+                    }
+                }
+                PartType::Html(h) => self.html(h),
+                PartType::Binary(b) | PartType::InlineBinary(b) => self.attachment(part, b, depth),
+            }
+        }
+        let limits = self.limits;
+        if self.deepest > limits.max_mime_depth {
+            self.view.limits.push(LimitHit {
+                limit: "mime_depth",
+                actual: self.deepest,
+                max: limits.max_mime_depth,
+            });
+        }
+        if self.parts_seen > limits.max_parts {
+            self.view.limits.push(LimitHit {
+                limit: "parts",
+                actual: self.parts_total.max(self.parts_seen),
+                max: limits.max_parts,
+            });
+        }
+        if self.text_total > limits.max_text_bytes {
+            self.view.limits.push(LimitHit {
+                limit: "text_bytes",
+                actual: self.text_total,
+                max: limits.max_text_bytes,
+            });
+        }
+        if self.urls_total > limits.max_urls {
+            self.view.limits.push(LimitHit {
+                limit: "urls",
+                actual: self.urls_total,
+                max: limits.max_urls,
+            });
+        }
+    }
+
+    fn note_calendar(&mut self, msg: &Message<'_>, children: &[u32]) {
+        if children
+            .iter()
+            .filter_map(|&c| msg.parts.get(c as usize))
+            .any(|p| media_type(p).as_deref() == Some("text/calendar"))
+        {
+            self.view.has_calendar = true;
+        }
+    }
+
+    /// Appends body text within the text budget.
+    fn push_text(&mut self, t: &str) {
+        self.text_total += t.len();
+        let room = self
+            .limits
+            .max_text_bytes
+            .saturating_sub(self.view.text.len());
+        if room == 0 {
+            return;
+        }
+        if !self.view.text.is_empty() {
+            self.view.text.push_str("\n\n");
+        }
+        let mut cut = t.len().min(room);
+        while !t.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        self.view.text.push_str(&t[..cut]);
+    }
+
+    fn push_url(&mut self, href: &str, text: Option<String>) {
+        self.urls_total += 1;
+        if self.view.urls.len() >= self.limits.max_urls {
+            return;
+        }
+        self.view.urls.push(Url {
+            href: href.to_string(),
+            scheme: urls::scheme(href),
+            host: urls::host(href),
+            text,
+        });
+    }
+
+    fn plain_text(&mut self, t: &str) {
+        let mut found = Vec::new();
+        urls::find_in_text(t, |u| {
+            found.push(u.to_string());
+            true
+        });
+        for u in found {
+            self.push_url(&u, None);
+        }
+        self.push_text(t);
+    }
+
+    fn html(&mut self, h: &str) {
+        let (text, anchors) = html::extract(h);
+        for a in anchors {
+            let visible = (!a.text.is_empty()).then_some(a.text);
+            self.push_url(&a.href, visible);
+        }
+        self.push_text(&text);
+    }
+
+    fn attachment(&mut self, part: &MessagePart<'_>, data: &[u8], depth: usize) {
+        self.view.attachments.push(Attachment {
+            name: part.attachment_name().map(str::to_string),
+            declared_type: media_type(part).unwrap_or_else(|| "application/octet-stream".into()),
+            size: data.len(),
+            sniffed_type: sniff::sniff(data),
+            depth,
+        });
+    }
+}
+
+fn media_type(part: &MessagePart<'_>) -> Option<String> {
+    let ct = part.content_type()?;
+    Some(match ct.subtype() {
+        Some(sub) => format!("{}/{}", ct.ctype(), sub).to_ascii_lowercase(),
+        None => ct.ctype().to_ascii_lowercase(),
+    })
+}
+
+fn subtype(part: &MessagePart<'_>) -> String {
+    part.content_type()
+        .and_then(|c| c.subtype())
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
+
+/// An explicit attachment: `Content-Disposition: attachment` or a file name.
+fn is_attachment(part: &MessagePart<'_>) -> bool {
+    part.content_disposition()
+        .is_some_and(|d| d.ctype().eq_ignore_ascii_case("attachment"))
+        || part.attachment_name().is_some()
+}
+
+/// In multipart/alternative, the richest readable child: the last HTML or multipart one, else
+/// the last text one (RFC 2046 orders alternatives from plainest to richest).
+fn preferred_alternative(msg: &Message<'_>, children: &[u32]) -> Option<u32> {
+    let kind = |c: &u32| msg.parts.get(*c as usize).map(|p| (p, media_type(p)));
+    let rich = children.iter().rev().find(|c| {
+        kind(c).is_some_and(|(p, t)| {
+            matches!(p.body, PartType::Html(_) | PartType::Multipart(_))
+                && t.as_deref() != Some("text/calendar")
+        })
+    });
+    let plain = || {
+        children.iter().rev().find(|c| {
+            kind(c).is_some_and(|(p, t)| {
+                matches!(p.body, PartType::Text(_)) && t.as_deref() != Some("text/calendar")
+            })
+        })
+    };
+    rich.or_else(plain).copied()
+}

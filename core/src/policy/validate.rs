@@ -1,0 +1,213 @@
+//! Policy validation: every value is checked and every problem is reported with its path.
+
+use super::{Policy, PolicyIssue};
+use crate::domain;
+
+struct Issues(Vec<PolicyIssue>);
+
+impl Issues {
+    fn push(&mut self, path: String, message: impl Into<String>) {
+        self.0.push(PolicyIssue {
+            path,
+            message: message.into(),
+        });
+    }
+    fn domains(&mut self, path: &str, list: &[String]) {
+        for (i, d) in list.iter().enumerate() {
+            if !domain::is_valid_domain(&domain::normalize(d)) {
+                self.push(
+                    format!("{path}[{i}]"),
+                    format!("{d:?} is not a domain name"),
+                );
+            }
+        }
+    }
+    fn addresses(&mut self, path: &str, list: &[String]) {
+        for (i, a) in list.iter().enumerate() {
+            if !domain::is_valid_address(a) {
+                self.push(
+                    format!("{path}[{i}]"),
+                    format!("{a:?} is not an e-mail address"),
+                );
+            }
+        }
+    }
+    fn non_empty(&mut self, path: String, value: &str) {
+        if value.trim().is_empty() {
+            self.push(path, "must not be empty");
+        }
+    }
+}
+
+pub(super) fn check(p: &Policy) -> Vec<PolicyIssue> {
+    let mut is = Issues(Vec::new());
+    is.domains("organisation.domains", &p.organisation.domains);
+    for (i, partner) in p.partners.iter().enumerate() {
+        is.non_empty(format!("partners[{i}].name"), &partner.name);
+        is.domains(&format!("partners[{i}].domains"), &partner.domains);
+    }
+    for (i, person) in p.people.iter().enumerate() {
+        is.non_empty(format!("people[{i}].name"), &person.name);
+        is.addresses(&format!("people[{i}].addresses"), &person.addresses);
+        for (j, alias) in person.aliases.iter().enumerate() {
+            is.non_empty(format!("people[{i}].aliases[{j}]"), alias);
+        }
+    }
+    for (i, vendor) in p.vendors.iter().enumerate() {
+        is.non_empty(format!("vendors[{i}].name"), &vendor.name);
+        is.domains(&format!("vendors[{i}].domains"), &vendor.domains);
+        for (j, acct) in vendor.accounts.iter().enumerate() {
+            let path = format!("vendors[{i}].accounts[{j}]");
+            if acct.iban.is_none() && acct.account.is_none() {
+                is.push(path.clone(), "needs an iban or an account number");
+            }
+            if let Some(iban) = &acct.iban {
+                let compact: String = iban.chars().filter(|c| !c.is_whitespace()).collect();
+                let ok = compact.len() >= 15
+                    && compact.len() <= 34
+                    && compact.chars().all(|c| c.is_ascii_alphanumeric())
+                    && compact.chars().take(2).all(|c| c.is_ascii_alphabetic());
+                if !ok {
+                    is.push(format!("{path}.iban"), format!("{iban:?} is not an IBAN"));
+                }
+            }
+        }
+    }
+    for (i, id) in p.auth.trusted_authserv_ids.iter().enumerate() {
+        is.non_empty(format!("auth.trusted_authserv_ids[{i}]"), id);
+    }
+    is.domains("allow.reply_to_domains", &p.allow.reply_to_domains);
+    is.domains("lists.freemail", &p.lists.freemail);
+    for (i, s) in p.lists.notification_senders.iter().enumerate() {
+        let ok = match s.strip_prefix('@') {
+            Some(d) => domain::is_valid_domain(&domain::normalize(d)),
+            None => domain::is_valid_address(s),
+        };
+        if !ok {
+            is.push(
+                format!("lists.notification_senders[{i}]"),
+                format!("{s:?} is neither an e-mail address nor @domain"),
+            );
+        }
+    }
+
+    let t = &p.scoring.thresholds;
+    if !(t.low < t.medium && t.medium < t.high && t.high < t.critical && t.critical <= 100) {
+        is.push(
+            "scoring.thresholds".into(),
+            format!(
+                "must increase strictly and stay within 100 (low {}, medium {}, high {}, critical {})",
+                t.low, t.medium, t.high, t.critical
+            ),
+        );
+    }
+    for (id, o) in &p.scoring.rules {
+        let path = format!("scoring.rules.{id:?}");
+        if crate::rules::rule(id).is_none() {
+            is.push(path.clone(), "no rule has this id (see `mailrisk rules`)");
+        }
+        if let Some(w) = o.weight {
+            if !(0.0..=1.0).contains(&w) {
+                is.push(format!("{path}.weight"), format!("{w} is outside [0, 1]"));
+            }
+        }
+    }
+
+    let l = &p.limits;
+    for (name, value) in [
+        ("max_message_bytes", l.max_message_bytes),
+        ("max_mime_depth", l.max_mime_depth),
+        ("max_parts", l.max_parts),
+        ("max_headers", l.max_headers),
+        ("max_urls", l.max_urls),
+        ("max_text_bytes", l.max_text_bytes),
+    ] {
+        if value == 0 {
+            is.push(format!("limits.{name}"), "must be at least 1");
+        }
+    }
+    is.0
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Policy, PolicyError};
+
+    fn issues(toml: &str) -> Vec<String> {
+        match Policy::from_toml_str(toml) {
+            Err(PolicyError::Invalid(list)) => list.iter().map(ToString::to_string).collect(),
+            other => panic!("expected Invalid, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn reports_every_problem_with_its_path() {
+        let found = issues(
+            r#"
+            [organisation]
+            domains = ["acme-trade.com", "not a domain"]
+            [[people]]
+            name = "Ann"
+            addresses = ["ann@acme-trade.com"]
+            [[people]]
+            name = ""
+            addresses = ["bob@"]
+            [[vendors]]
+            name = "Steel Co"
+            accounts = [{ bank = "no number" }, { iban = "12" }]
+            [scoring.thresholds]
+            low = 50
+            medium = 40
+            [scoring.rules."sender.nope"]
+            weight = 3.0
+            [limits]
+            max_parts = 0
+            "#,
+        );
+        let expected = [
+            "organisation.domains[1]: \"not a domain\" is not a domain name",
+            "people[1].name: must not be empty",
+            "people[1].addresses[0]: \"bob@\" is not an e-mail address",
+            "vendors[0].accounts[0]: needs an iban or an account number",
+            "vendors[0].accounts[1].iban: \"12\" is not an IBAN",
+            "scoring.thresholds: must increase strictly",
+            "scoring.rules.\"sender.nope\": no rule has this id",
+            "scoring.rules.\"sender.nope\".weight: 3 is outside [0, 1]",
+            "limits.max_parts: must be at least 1",
+        ];
+        for e in expected {
+            assert!(
+                found.iter().any(|f| f.starts_with(e)),
+                "missing {e:?} in {found:#?}"
+            );
+        }
+        assert_eq!(found.len(), expected.len(), "{found:#?}");
+    }
+
+    #[test]
+    fn a_realistic_policy_is_accepted() {
+        let p = Policy::from_toml_str(
+            r#"
+            language = "zh"
+            [organisation]
+            name = "Acme Trade"
+            domains = ["acme-trade.com", "ACME-trade.cn."]
+            internal_networks = ["10.0.0.0/8", "2001:db8::/32"]
+            [[partners]]
+            name = "Müller GmbH"
+            kind = "customer"
+            domains = ["müller.de"]
+            [[vendors]]
+            name = "Ningbo Steel"
+            domains = ["nbsteel.cn"]
+            accounts = [{ iban = "DE89 3704 0044 0532 0130 00", swift = "COBADEFFXXX" }]
+            [lists]
+            notification_senders = ["@calendar.example.org"]
+            [scoring.rules."sender.reply_to_mismatch"]
+            weight = 0.4
+            "#,
+        )
+        .expect("valid");
+        assert_eq!(p.organisation.internal_networks.len(), 2);
+    }
+}

@@ -1,0 +1,247 @@
+//! Verdicts: findings, their aggregation into a score, level and action, and explanations.
+//!
+//! Each finding carries a weight in `[0, 1]`. The score combines them as a noisy-OR,
+//! `100 × (1 − Π(1 − wᵢ))`, so independent weak signals add up while one strong signal is
+//! enough on its own. Levels and actions come from the policy's thresholds.
+
+mod explain;
+mod finding;
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use finding::{Evidence, Finding};
+
+use crate::policy::Scoring;
+use crate::rules::Rule;
+
+/// The language of explanations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Chinese (simplified).
+    Zh,
+}
+
+impl std::str::FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "en" => Ok(Lang::En),
+            "zh" | "zh-cn" | "zh-hans" => Ok(Lang::Zh),
+            other => Err(format!("unknown language {other:?} (expected en or zh)")),
+        }
+    }
+}
+
+/// How strong a single finding is. Derived from its weight:
+/// info < 0.2 ≤ low < 0.4 ≤ medium < 0.6 ≤ high < 0.8 ≤ critical.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Context worth recording; not a risk on its own.
+    Info,
+    /// A weak signal.
+    Low,
+    /// A signal worth a look.
+    Medium,
+    /// A strong signal of impersonation or abuse.
+    High,
+    /// Near-certain abuse.
+    Critical,
+}
+
+impl Severity {
+    /// The severity class of a weight.
+    pub fn from_weight(w: f64) -> Severity {
+        match w {
+            w if w >= 0.8 => Severity::Critical,
+            w if w >= 0.6 => Severity::High,
+            w if w >= 0.4 => Severity::Medium,
+            w if w >= 0.2 => Severity::Low,
+            _ => Severity::Info,
+        }
+    }
+}
+
+/// The overall risk level of a verdict, from the score and the policy thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Below every threshold.
+    None,
+    /// At or above the `low` threshold.
+    Low,
+    /// At or above the `medium` threshold.
+    Medium,
+    /// At or above the `high` threshold.
+    High,
+    /// At or above the `critical` threshold.
+    Critical,
+}
+
+/// What the host should do with the message, per the policy's action table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Deliver normally.
+    Accept,
+    /// Deliver with headers (`X-Mailrisk-Score`, `X-Mailrisk-Findings`).
+    Tag,
+    /// Deliver with a visible warning to the reader.
+    Warn,
+    /// Hold for review.
+    Quarantine,
+    /// Refuse the message.
+    Reject,
+}
+
+/// A few identifying fields of the scored message, for reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct MessageSummary {
+    /// The first From address (or the raw header value when it has no address).
+    pub from: Option<String>,
+    /// The decoded subject.
+    pub subject: Option<String>,
+    /// The Message-ID, without angle brackets.
+    pub message_id: Option<String>,
+}
+
+/// The result of scoring a message or an event.
+///
+/// Serialises to the JSON shape documented in `docs/verdict-schema.md`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    score: u8,
+    level: Level,
+    action: Action,
+    findings: Vec<Finding>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<MessageSummary>,
+}
+
+impl Verdict {
+    /// Aggregates findings under the policy's scoring table.
+    pub(crate) fn build(
+        mut findings: Vec<Finding>,
+        scoring: &Scoring,
+        message: Option<MessageSummary>,
+    ) -> Verdict {
+        findings.sort_by(|a, b| b.weight().total_cmp(&a.weight()));
+        let score = noisy_or(findings.iter().map(Finding::weight));
+        let level = scoring.thresholds.level(score);
+        Verdict {
+            score,
+            level,
+            action: scoring.actions.for_level(level),
+            findings,
+            message,
+        }
+    }
+    /// The risk score, 0 (nothing found) to 100.
+    pub fn score(&self) -> u8 {
+        self.score
+    }
+    /// The risk level from the policy thresholds.
+    pub fn level(&self) -> Level {
+        self.level
+    }
+    /// The action the policy asks for at this level.
+    pub fn action(&self) -> Action {
+        self.action
+    }
+    /// Findings, strongest first.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+    /// Whether a finding of rule `id` is present.
+    pub fn has(&self, id: &str) -> bool {
+        self.findings.iter().any(|f| f.id() == id)
+    }
+    /// Identifying fields of the scored message (absent for event verdicts).
+    pub fn message(&self) -> Option<&MessageSummary> {
+        self.message.as_ref()
+    }
+}
+
+/// `100 × (1 − Π(1 − wᵢ))`, rounded.
+fn noisy_or(weights: impl Iterator<Item = f64>) -> u8 {
+    let keep: f64 = weights.map(|w| 1.0 - w.clamp(0.0, 1.0)).product();
+    // The product is in [0, 1], so the result is in [0, 100] and the cast cannot truncate.
+    ((1.0 - keep) * 100.0).round() as u8
+}
+
+/// Per-rule settings resolved from the policy: whether the rule is on, and its weight.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RuleSetting {
+    pub(crate) enabled: bool,
+    pub(crate) weight: f64,
+}
+
+/// Collects findings from detectors, applying the policy's per-rule settings.
+pub(crate) struct Findings<'a> {
+    settings: &'a HashMap<&'static str, RuleSetting>,
+    list: Vec<Finding>,
+}
+
+impl<'a> Findings<'a> {
+    pub(crate) fn new(settings: &'a HashMap<&'static str, RuleSetting>) -> Self {
+        Findings {
+            settings,
+            list: Vec::new(),
+        }
+    }
+
+    /// Records a finding of `rule` at `strength` (0..=1, a fraction of the rule's weight).
+    pub(crate) fn add(&mut self, rule: &'static Rule, strength: f64, evidence: Evidence) {
+        let setting = self
+            .settings
+            .get(rule.id())
+            .copied()
+            .unwrap_or(RuleSetting {
+                enabled: true,
+                weight: rule.default_weight(),
+            });
+        if setting.enabled {
+            self.list
+                .push(Finding::new(rule, setting.weight * strength, evidence));
+        }
+    }
+
+    pub(crate) fn into_vec(self) -> Vec<Finding> {
+        self.list
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn noisy_or_combines_weights() {
+        assert_eq!(noisy_or([].into_iter()), 0);
+        assert_eq!(noisy_or([0.5].into_iter()), 50);
+        assert_eq!(noisy_or([0.5, 0.5].into_iter()), 75);
+        assert_eq!(noisy_or([1.0, 0.1].into_iter()), 100);
+        assert_eq!(noisy_or([2.0, -1.0].into_iter()), 100);
+    }
+
+    #[test]
+    fn severity_classes_follow_weight() {
+        assert_eq!(Severity::from_weight(0.0), Severity::Info);
+        assert_eq!(Severity::from_weight(0.2), Severity::Low);
+        assert_eq!(Severity::from_weight(0.45), Severity::Medium);
+        assert_eq!(Severity::from_weight(0.6), Severity::High);
+        assert_eq!(Severity::from_weight(0.95), Severity::Critical);
+    }
+
+    #[test]
+    fn lang_parses() {
+        assert_eq!("ZH".parse::<Lang>(), Ok(Lang::Zh));
+        assert!("fr".parse::<Lang>().is_err());
+    }
+}
