@@ -44,6 +44,7 @@ pub struct Rule {
     description: &'static str,
     false_positives: &'static str,
     references: &'static [&'static str],
+    evidence: &'static [(&'static str, &'static str)],
     #[serde(skip)]
     explain_en: &'static str,
     #[serde(skip)]
@@ -80,6 +81,10 @@ impl Rule {
     pub fn references(&self) -> &'static [&'static str] {
         self.references
     }
+    /// The evidence keys a finding of this rule carries, with their meaning.
+    pub fn evidence_keys(&self) -> &'static [(&'static str, &'static str)] {
+        self.evidence
+    }
     /// Earlier ids of this rule, if it was renamed.
     pub fn renamed_from(&self) -> &'static [&'static str] {
         self.renamed_from
@@ -110,6 +115,11 @@ pub(crate) static MALFORMED_FROM: Rule = Rule {
         "rspamd rules/headers_checks.lua (MULTIPLE_FROM, FROM_INVALID)",
         "Chen et al., 'Composition Kills', USENIX Security 2020 (multiple From headers)",
     ],
+    evidence: &[
+        ("reason", "missing | multiple_from_headers | multiple_addresses_without_sender | no_address | invalid_address | no_header_section"),
+        ("from", "the raw From field value(s), joined by \" | \", at most 200 characters"),
+        ("count", "number of From headers"),
+    ],
     explain_en: "The sender header is malformed: {reason|t}.",
     explain_zh: "发件人（From）头格式异常：{reason|t}。",
     renamed_from: &[],
@@ -128,6 +138,11 @@ pub(crate) static LIMIT_EXCEEDED: Rule = Rule {
     false_positives: "Large legitimate mails (big attachments, long threads) can exceed the size \
         or text limits; raise the limits in the policy if that is common.",
     references: &["DESIGN.md section 6 (resource limits)"],
+    evidence: &[
+        ("limit", "message_bytes | mime_depth | parts | headers | urls | text_bytes"),
+        ("actual", "the value the message has (at least)"),
+        ("max", "the configured limit"),
+    ],
     explain_en: "Only part of the message was analysed: the {limit|t} is {actual}, above the limit of {max}.",
     explain_zh: "邮件只被部分分析：{limit|t}为 {actual}，超过上限 {max}。",
     renamed_from: &[],
@@ -155,6 +170,11 @@ pub(crate) static DISPLAY_NAME_ADDRESS: Rule = Rule {
         "rspamd rules/misc.lua (FROM_NEQ_DISPLAY_NAME, SPOOF_DISPLAY_NAME)",
         "SpamAssassin Mail::SpamAssassin::Plugin::FromNameSpoof",
     ],
+    evidence: &[
+        ("shown", "the address written in the display name"),
+        ("from", "the real From address"),
+        ("target", "organisation (shown address is in the policy's own domains) | recipient (in a recipient's domain) | other"),
+    ],
     explain_en: "The display name shows {shown}, but the message was actually sent from {from}.",
     explain_zh: "显示名称写的是 {shown}，但邮件实际发自 {from}。",
     renamed_from: &[],
@@ -178,6 +198,11 @@ pub(crate) static REPLY_TO_MISMATCH: Rule = Rule {
     references: &[
         "rspamd rules/misc.lua (SPOOF_REPLYTO, REPLYTO_DOM_NEQ_FROM_DOM)",
         "FBI IC3 Public Service Announcement I-091019-PSA (BEC)",
+    ],
+    evidence: &[
+        ("reply_to", "the Reply-To address"),
+        ("from", "the From address"),
+        ("kind", "freemail | other_organisation"),
     ],
     explain_en:
         "Replies to this message would go to {reply_to} ({kind|t}), not to the sender {from}.",
@@ -233,6 +258,19 @@ mod tests {
             assert!((0.0..=1.0).contains(&r.default_weight), "{} weight", r.id);
             assert!(!r.explain_en.is_empty() && !r.explain_zh.is_empty());
             assert!(!r.references.is_empty(), "{} has no references", r.id);
+            for lang in [crate::Lang::En, crate::Lang::Zh] {
+                let mut rest = r.template(lang);
+                while let Some(p) = rest.find('{') {
+                    let end = rest[p..].find('}').map_or(rest.len(), |e| p + e);
+                    let key = rest[p + 1..end].trim_end_matches("|t");
+                    assert!(
+                        r.evidence.iter().any(|(k, _)| *k == key),
+                        "{} template uses undeclared evidence key {key}",
+                        r.id
+                    );
+                    rest = &rest[end..];
+                }
+            }
         }
     }
 

@@ -1,1 +1,314 @@
-fn main() {}
+//! `mailrisk`: scan mail for business-email compromise from the command line.
+//!
+//! Exit codes: 0 every input was read and scanned; 1 some input could not be read (reported on
+//! stderr, the rest was scanned); 2 usage or policy error.
+
+mod report;
+mod sources;
+
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use mailrisk::{Engine, Lang, MessageContext, Policy};
+
+#[derive(Parser)]
+#[command(
+    name = "mailrisk",
+    version,
+    about = "Catch business-email compromise before money moves"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Score messages: .eml files, directories (recursive), mbox files and Maildirs.
+    Scan(ScanArgs),
+    /// Work with policies.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCommand,
+    },
+    /// List the detection rules.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+        format: RulesFormat,
+    },
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Check a policy file (TOML, or JSON when it ends in .json).
+    Check { file: PathBuf },
+    /// Print the default policy as commented TOML.
+    Default,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Table,
+    Json,
+    /// The catalogue for readers, as kept in docs/rules.md.
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Jsonl,
+    Table,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DirectionArg {
+    Inbound,
+    Outbound,
+    Internal,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    En,
+    Zh,
+}
+
+#[derive(clap::Args)]
+struct ScanArgs {
+    /// Policy file (TOML, or JSON when it ends in .json); the built-in default otherwise.
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// Direction of the messages.
+    #[arg(long, value_enum, default_value_t = DirectionArg::Inbound)]
+    direction: DirectionArg,
+    /// The sending user, for --direction outbound (default: each message's From).
+    #[arg(long)]
+    user: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    format: Format,
+    /// Language of the table report (default: the policy's language).
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
+    /// Files or directories to scan.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => scan(args),
+        Command::Policy {
+            command: PolicyCommand::Default,
+        } => {
+            print!("{}", Policy::default_toml());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Policy {
+            command: PolicyCommand::Check { file },
+        } => load_policy(&file).map(|p| {
+            println!(
+                "{}: ok ({} domains, {} partners, {} people, {} vendors)",
+                file.display(),
+                p.organisation.domains.len(),
+                p.partners.len(),
+                p.people.len(),
+                p.vendors.len()
+            );
+            ExitCode::SUCCESS
+        }),
+        Command::Rules { format } => rules(format),
+    };
+    result.unwrap_or_else(|message| {
+        eprintln!("mailrisk: {message}");
+        ExitCode::from(2)
+    })
+}
+
+fn load_policy(path: &PathBuf) -> Result<Policy, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let parsed = if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
+        Policy::from_json_str(&text)
+    } else {
+        Policy::from_toml_str(&text)
+    };
+    parsed.map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn rules(format: RulesFormat) -> Result<ExitCode, String> {
+    let mut out = io::stdout().lock();
+    let written = match format {
+        RulesFormat::Json => serde_json::to_writer_pretty(&mut out, mailrisk::rules())
+            .map_err(io::Error::other)
+            .and_then(|()| writeln!(out)),
+        RulesFormat::Markdown => out.write_all(catalogue_markdown().as_bytes()),
+        RulesFormat::Table => mailrisk::rules().iter().try_for_each(|r| {
+            writeln!(
+                out,
+                "{:<32} {:>5.2}  {}",
+                r.id(),
+                r.default_weight(),
+                r.summary()
+            )
+        }),
+    };
+    written.map_err(|e| e.to_string())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The rule catalogue rendered for readers (docs/rules.md is this output).
+fn catalogue_markdown() -> String {
+    use std::fmt::Write as _;
+    let mut md = String::from(
+        "# Rule catalogue\n\nGenerated by `mailrisk rules --format markdown`; do not edit by hand.\n\
+         Weights are defaults: a policy overrides them under `[scoring.rules.\"<id>\"]`.\n",
+    );
+    for r in mailrisk::rules() {
+        let _ = write!(
+            md,
+            "\n## `{}`\n\n{}\n\n- family: {}\n- default weight: {:.2}\n\n{}\n\n\
+             **False positives.** {}\n\n**Evidence.**\n\n",
+            r.id(),
+            r.summary(),
+            r.family().as_str(),
+            r.default_weight(),
+            collapse(r.description()),
+            collapse(r.false_positives()),
+        );
+        for (k, v) in r.evidence_keys() {
+            let _ = writeln!(md, "- `{k}`: {v}");
+        }
+        md.push_str("\n**References.**\n\n");
+        for reference in r.references() {
+            let _ = writeln!(md, "- {reference}");
+        }
+        if !r.renamed_from().is_empty() {
+            let _ = writeln!(md, "\nFormerly: {}", r.renamed_from().join(", "));
+        }
+    }
+    md
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn scan(args: ScanArgs) -> Result<ExitCode, String> {
+    let policy = match &args.policy {
+        Some(p) => load_policy(p)?,
+        None => Policy::default(),
+    };
+    let lang = match args.lang {
+        Some(LangArg::En) => Lang::En,
+        Some(LangArg::Zh) => Lang::Zh,
+        None => policy.language,
+    };
+    let engine = Engine::new(policy).map_err(|e| e.to_string())?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut totals = report::Totals::default();
+    let mut failed = 0usize;
+    let mut scanned = 0u64;
+    let started = Instant::now();
+    let mut progress: Option<ProgressBar> = None;
+    let mut write_error: Option<io::Error> = None;
+
+    for path in &args.paths {
+        sources::visit(path, &mut |item| {
+            if write_error.is_some() {
+                return;
+            }
+            let mail = match item {
+                Ok(mail) => mail,
+                Err(e) => {
+                    failed += 1;
+                    let line = format!("mailrisk: cannot read {}: {}", e.path.display(), e.error);
+                    match &progress {
+                        Some(bar) => bar.println(line),
+                        None => eprintln!("{line}"),
+                    }
+                    return;
+                }
+            };
+            let ctx = context(&args, &mail.bytes);
+            let verdict = engine.score_message(&mail.bytes, &ctx);
+            let written = match args.format {
+                Format::Jsonl => report::jsonl(&mut out, &mail, &verdict),
+                Format::Table => report::table(&mut out, &mail, &verdict, lang, &mut totals),
+            };
+            if let Err(e) = written {
+                write_error = Some(e);
+                return;
+            }
+            scanned += 1;
+            if progress.is_none()
+                && started.elapsed() > Duration::from_secs(1)
+                && io::stderr().is_terminal()
+            {
+                let bar = ProgressBar::new_spinner();
+                bar.set_style(
+                    ProgressStyle::with_template(
+                        "{spinner} {pos} messages scanned ({per_sec}) {wide_msg}",
+                    )
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                );
+                bar.set_position(scanned);
+                progress = Some(bar);
+            }
+            if let Some(bar) = &progress {
+                bar.set_position(scanned);
+                bar.set_message(mail.path.display().to_string());
+            }
+        });
+    }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    if let Some(e) = write_error {
+        // A closed pipe (`mailrisk scan ... | head`) is not an error worth a message.
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            return Ok(ExitCode::SUCCESS);
+        }
+        return Err(format!("cannot write output: {e}"));
+    }
+    if matches!(args.format, Format::Table) {
+        report::table_summary(&mut out, &totals, failed, lang).map_err(|e| e.to_string())?;
+    }
+    out.flush().map_err(|e| e.to_string())?;
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The scoring context for one message from the command-line options.
+fn context(args: &ScanArgs, raw: &[u8]) -> MessageContext {
+    match args.direction {
+        DirectionArg::Inbound => MessageContext::inbound(),
+        DirectionArg::Internal => MessageContext::internal(),
+        DirectionArg::Outbound => {
+            let user = args
+                .user
+                .clone()
+                .unwrap_or_else(|| first_from(raw).unwrap_or_default());
+            MessageContext::outbound(user)
+        }
+    }
+}
+
+/// The first From address of a raw message, for outbound scans without --user.
+fn first_from(raw: &[u8]) -> Option<String> {
+    let msg = mail_parser::MessageParser::default().parse_headers(raw)?;
+    msg.from()?.first()?.address().map(str::to_string)
+}

@@ -28,7 +28,7 @@ fn display_name_address(
         return;
     }
     let sender_org = view.sender.as_ref().and_then(|s| s.org());
-    for mb in view.from_mailboxes() {
+    for mb in view.author_mailboxes() {
         let (Some(name), Some(addr)) = (mb.name.as_deref(), mb.address.as_deref()) else {
             continue;
         };

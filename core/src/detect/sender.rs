@@ -27,7 +27,9 @@ fn reply_to_mismatch(
     let Some(from) = view.author().and_then(|m| m.address.as_deref()) else {
         return;
     };
-    if view.reply_to.is_empty() || view.list.is_list() {
+    // Lists reply to the list; notification services (calendar invitations) reply to the
+    // organiser.
+    if view.reply_to.is_empty() || view.list.is_list() || engine.is_notification_sender(from) {
         return;
     }
     // Contact forms and notes-to-self: From is the only recipient.

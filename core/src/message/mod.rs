@@ -132,13 +132,13 @@ pub(crate) struct MessageView {
 
 impl MessageView {
     /// Every mailbox of every From header.
-    pub(crate) fn from_mailboxes(&self) -> impl Iterator<Item = &Mailbox> {
+    pub(crate) fn author_mailboxes(&self) -> impl Iterator<Item = &Mailbox> {
         self.from.iter().flat_map(|f| f.mailboxes.iter())
     }
 
     /// The first From mailbox that has an address: the sender as a reader sees it.
     pub(crate) fn author(&self) -> Option<&Mailbox> {
-        self.from_mailboxes().find(|m| m.address.is_some())
+        self.author_mailboxes().find(|m| m.address.is_some())
     }
 
     /// To and Cc recipients.

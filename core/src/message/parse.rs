@@ -5,9 +5,7 @@ use mail_parser::{
     PartType,
 };
 
-use super::{
-    html, sniff, urls, Attachment, FromField, Hop, LimitHit, ListInfo, Mailbox, MessageView, Url,
-};
+use super::{html, sniff, urls, Attachment, FromField, Hop, LimitHit, Mailbox, MessageView, Url};
 use crate::policy::Limits;
 
 /// Parses `raw` under `limits`. Never panics; input without a header section gives a view with
@@ -86,12 +84,11 @@ fn read_headers(message: &Message<'_>, limits: &Limits, view: &mut MessageView) 
         let value = h.value();
         match &h.name {
             HeaderName::From => {
-                let bytes = raw
-                    .get(h.offset_start as usize..h.offset_end as usize)
-                    .unwrap_or_default();
-                let raw_value = String::from_utf8_lossy(bytes);
                 view.from.push(FromField {
-                    raw: raw_value.split_whitespace().collect::<Vec<_>>().join(" "),
+                    raw: raw_text(raw, h)
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
                     mailboxes: mailboxes(value),
                 });
             }
@@ -124,27 +121,22 @@ fn read_headers(message: &Message<'_>, limits: &Limits, view: &mut MessageView) 
             }
             HeaderName::ListId => view.list.list_id = text(value).or(Some(String::new())),
             HeaderName::ListUnsubscribe => view.list.unsubscribe = true,
-            HeaderName::Other(name) => {
-                let raw_text = || {
-                    let bytes = raw
-                        .get(h.offset_start as usize..h.offset_end as usize)
-                        .unwrap_or_default();
-                    String::from_utf8_lossy(bytes).trim().to_string()
-                };
-                if name.eq_ignore_ascii_case("Authentication-Results") {
-                    view.auth_results.push(raw_text());
-                } else if name.eq_ignore_ascii_case("ARC-Authentication-Results") {
-                    view.arc_auth_results.push(raw_text());
-                } else if name.eq_ignore_ascii_case("Precedence") {
-                    view.list.precedence = Some(raw_text().to_ascii_lowercase());
-                }
+            HeaderName::AuthenticationResults => view.auth_results.push(raw_text(raw, h)),
+            HeaderName::ArcAuthenticationResults => view.arc_auth_results.push(raw_text(raw, h)),
+            HeaderName::Other(name) if name.eq_ignore_ascii_case("Precedence") => {
+                view.list.precedence = Some(raw_text(raw, h).to_ascii_lowercase());
             }
             _ => {}
         }
     }
-    if view.list == ListInfo::default() {
-        view.list = ListInfo::default();
-    }
+}
+
+/// The raw value of a header field, trimmed (folding kept as is).
+fn raw_text(raw: &[u8], h: &mail_parser::Header<'_>) -> String {
+    let bytes = raw
+        .get(h.offset_start as usize..h.offset_end as usize)
+        .unwrap_or_default();
+    String::from_utf8_lossy(bytes).trim().to_string()
 }
 
 /// Walks the MIME tree iteratively (no recursion, so hostile nesting cannot exhaust the stack).
@@ -367,4 +359,201 @@ fn preferred_alternative(msg: &Message<'_>, children: &[u32]) -> Option<u32> {
         })
     };
     rich.or_else(plain).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+    use crate::message::MessageView;
+    use crate::policy::Limits;
+
+    fn sample(name: &str) -> MessageView {
+        let path = format!("{}/../examples/mail/{name}", env!("CARGO_MANIFEST_DIR"));
+        let raw = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        parse(&raw, &Limits::default())
+    }
+
+    #[test]
+    fn decodes_cjk_charsets_to_utf8() {
+        let v = sample("02-benign-shipping-notice-zh-gb2312.eml");
+        assert!(v.text.contains("集装箱号：CSNU7384910"), "{}", v.text);
+        assert_eq!(v.urls[0].host.as_deref(), Some("elines.coscoshipping.com"));
+        assert_eq!(
+            v.author().and_then(|m| m.name.as_deref()),
+            Some("中远海运客户服务")
+        );
+        assert!(sample("06-benign-quotation-request-big5.eml")
+            .text
+            .contains("不鏽鋼板"));
+        assert!(sample("07-benign-order-confirmation-iso2022jp.eml")
+            .text
+            .contains("出荷予定日"));
+        let gbk = sample("11-malicious-payment-change-zh-gbk.eml");
+        assert!(gbk.text.contains("收款账户暂停使用"), "{}", gbk.text);
+        assert_eq!(
+            gbk.reply_to[0].address.as_deref(),
+            Some("nbsteel_caiwu@163.com")
+        );
+        assert!(sample("08-benign-proforma-invoice-from-customer.eml")
+            .text
+            .contains("überweisen"));
+    }
+
+    #[test]
+    fn reads_headers_received_chain_and_auth_results() {
+        let v = sample("01-benign-supplier-invoice.eml");
+        assert_eq!(v.received.len(), 1);
+        assert_eq!(v.received[0].from_ip, "203.0.113.25".parse().ok());
+        assert_eq!(v.received[0].by_host.as_deref(), Some("mx.acme-trade.com"));
+        assert!(
+            v.auth_results[0].starts_with("mx.acme-trade.com; spf=pass"),
+            "{:?}",
+            v.auth_results
+        );
+        assert_eq!(v.return_path.as_deref(), Some("billing@nbsteel.cn"));
+        assert_eq!(
+            v.message_id.as_deref(),
+            Some("20261110091240.8812@nbsteel.cn")
+        );
+        assert_eq!(v.date.as_deref(), Some("2026-11-10T09:12:40+08:00"));
+        assert_eq!(v.to[0].address.as_deref(), Some("ap@acme-trade.com"));
+        assert!(!v.list.is_list());
+        assert!(sample("03-benign-newsletter-mailing-list.eml")
+            .list
+            .is_list());
+        assert!(sample("05-benign-calendar-invitation.eml").has_calendar);
+    }
+
+    #[test]
+    fn collects_attachments_with_sniffed_types() {
+        let v = sample("01-benign-supplier-invoice.eml");
+        assert_eq!(v.attachments.len(), 1);
+        let a = &v.attachments[0];
+        assert_eq!(a.name.as_deref(), Some("NBS-2026-1187.pdf"));
+        assert_eq!(a.declared_type, "application/pdf");
+        assert_eq!(a.sniffed_type, Some("application/pdf"));
+        assert!(a.size > 50);
+        let x = sample("08-benign-proforma-invoice-from-customer.eml");
+        assert_eq!(x.attachments[0].sniffed_type, Some("application/zip"));
+    }
+
+    #[test]
+    fn html_links_keep_their_visible_text() {
+        let v = sample("13-malicious-supplier-spoof-html-link.eml");
+        let link = v.urls.iter().find(|u| u.text.is_some()).expect("anchor");
+        assert_eq!(link.host.as_deref(), Some("198.51.100.66"));
+        assert_eq!(
+            link.text.as_deref(),
+            Some("https://www.nbsteel.cn/statement")
+        );
+        // multipart/alternative: the HTML alternative is read, the plain one is not repeated.
+        assert_eq!(v.text.matches("Dear customer").count(), 1, "{}", v.text);
+        let n = sample("03-benign-newsletter-mailing-list.eml");
+        assert_eq!(n.urls.iter().filter(|u| u.text.is_some()).count(), 9);
+    }
+
+    #[test]
+    fn nested_messages_are_read() {
+        let v = sample("16-benign-forwarded-contract.eml");
+        assert!(v.text.contains("Draft contract MG-2027-01"), "{}", v.text);
+        assert_eq!(v.attachments[0].declared_type, "message/rfc822");
+    }
+
+    fn nested_multipart(depth: usize) -> Vec<u8> {
+        let mut m = String::from(
+            "From: a@x.example\r\nTo: b@y.example\r\nSubject: deep\r\nMIME-Version: 1.0\r\n",
+        );
+        for d in 0..depth {
+            m.push_str(&format!(
+                "Content-Type: multipart/mixed; boundary=\"b{d}\"\r\n\r\n--b{d}\r\n"
+            ));
+        }
+        m.push_str("Content-Type: text/plain\r\n\r\ninnermost text\r\n");
+        for d in (0..depth).rev() {
+            m.push_str(&format!("--b{d}--\r\n"));
+        }
+        m.into_bytes()
+    }
+
+    #[test]
+    fn limits_stop_reading_and_are_recorded() {
+        let limits = Limits::default();
+        let v = parse(&nested_multipart(40), &limits);
+        let hit = v
+            .limits
+            .iter()
+            .find(|l| l.limit == "mime_depth")
+            .expect("depth limit");
+        assert_eq!(hit.max, 20);
+        assert!(!v.text.contains("innermost"));
+        let shallow = parse(&nested_multipart(5), &limits);
+        assert!(shallow.limits.is_empty());
+        assert!(shallow.text.contains("innermost text"));
+
+        // Thousands of levels: no stack overflow, a bounded walk.
+        let v = parse(&nested_multipart(5000), &limits);
+        assert!(v.limits.iter().any(|l| l.limit == "mime_depth"));
+
+        let small = Limits {
+            max_message_bytes: 100,
+            max_headers: 2,
+            max_text_bytes: 10,
+            ..limits
+        };
+        let raw = b"From: a@x.example\r\nTo: b@y.example\r\nSubject: s\r\n\r\n0123456789abcdefghij0123456789abcdefghij0123456789abcdefghij";
+        let v = parse(raw, &small);
+        let names: Vec<&str> = v.limits.iter().map(|l| l.limit).collect();
+        assert_eq!(names, ["message_bytes", "headers", "text_bytes"]);
+        assert_eq!(v.text, "0123456789");
+        assert!(v.subject.is_none(), "third header is past max_headers");
+
+        let many_parts = {
+            let mut m = String::from(
+                "From: a@x.example\r\nContent-Type: multipart/mixed; boundary=\"p\"\r\n\r\n",
+            );
+            for i in 0..50 {
+                m.push_str(&format!(
+                    "--p\r\nContent-Type: text/plain\r\n\r\npart {i}\r\n"
+                ));
+            }
+            m.push_str("--p--\r\n");
+            m
+        };
+        let v = parse(
+            many_parts.as_bytes(),
+            &Limits {
+                max_parts: 10,
+                ..limits
+            },
+        );
+        let hit = v
+            .limits
+            .iter()
+            .find(|l| l.limit == "parts")
+            .expect("parts limit");
+        assert_eq!(hit.max, 10);
+        assert!(hit.actual >= 50);
+        assert!(
+            v.text.contains("part 8") && !v.text.contains("part 9"),
+            "{}",
+            v.text
+        );
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        let inputs: [&[u8]; 8] = [
+            b"",
+            b"\r\n\r\n",
+            b"\xff\xfe\x00\x01",
+            b"From:\r\n",
+            b"Content-Type: multipart/mixed; boundary=\"\"\r\n\r\n--\r\n--\r\n",
+            b"From: =?utf-8?B?!!!?= <a@b>\r\n\r\n",
+            b"Content-Type: text/html\r\n\r\n<a href=\"",
+            b"Content-Type: message/rfc822\r\n\r\nContent-Type: message/rfc822\r\n\r\nFrom: x\r\n",
+        ];
+        for raw in inputs {
+            let _ = parse(raw, &Limits::default());
+        }
+    }
 }

@@ -206,6 +206,13 @@ impl<'a> Findings<'a> {
                 enabled: true,
                 weight: rule.default_weight(),
             });
+        debug_assert!(
+            evidence
+                .iter()
+                .all(|(k, _)| rule.evidence_keys().iter().any(|(d, _)| *d == k)),
+            "{} emitted evidence keys not declared in the catalogue",
+            rule.id()
+        );
         if setting.enabled {
             self.list
                 .push(Finding::new(rule, setting.weight * strength, evidence));

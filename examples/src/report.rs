@@ -1,0 +1,111 @@
+//! Output formats of `mailrisk scan`: JSON lines and a readable table.
+
+use std::io::{self, Write};
+
+use mailrisk::{Lang, Level, Verdict};
+use serde::Serialize;
+
+use crate::sources::Mail;
+
+/// One JSON line: the verdict object plus where the message came from.
+#[derive(Serialize)]
+struct Line<'a> {
+    path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    index: Option<usize>,
+    #[serde(flatten)]
+    verdict: &'a Verdict,
+}
+
+pub fn jsonl(out: &mut dyn Write, mail: &Mail, verdict: &Verdict) -> io::Result<()> {
+    let line = Line {
+        path: mail.path.display().to_string(),
+        index: mail.index,
+        verdict,
+    };
+    serde_json::to_writer(&mut *out, &line)?;
+    out.write_all(b"\n")
+}
+
+fn level_name(level: Level, lang: Lang) -> &'static str {
+    match (level, lang) {
+        (Level::None, Lang::En) => "none",
+        (Level::Low, Lang::En) => "LOW",
+        (Level::Medium, Lang::En) => "MEDIUM",
+        (Level::High, Lang::En) => "HIGH",
+        (Level::Critical, Lang::En) => "CRITICAL",
+        (Level::None, Lang::Zh) => "无风险",
+        (Level::Low, Lang::Zh) => "低",
+        (Level::Medium, Lang::Zh) => "中",
+        (Level::High, Lang::Zh) => "高",
+        (Level::Critical, Lang::Zh) => "严重",
+    }
+}
+
+/// Running totals for the table's summary.
+#[derive(Default)]
+pub struct Totals {
+    pub by_level: [usize; 5],
+}
+
+pub fn table(
+    out: &mut dyn Write,
+    mail: &Mail,
+    verdict: &Verdict,
+    lang: Lang,
+    totals: &mut Totals,
+) -> io::Result<()> {
+    totals.by_level[verdict.level() as usize] += 1;
+    let name = match mail.index {
+        Some(i) => format!("{} #{i}", mail.path.display()),
+        None => mail.path.display().to_string(),
+    };
+    let action = serde_json::to_value(verdict.action())
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    writeln!(out, "{name}")?;
+    let (from_l, subj_l, act_l) = match lang {
+        Lang::En => ("From", "Subject", "action"),
+        Lang::Zh => ("发件人", "主题", "处理"),
+    };
+    let summary = verdict.message();
+    writeln!(
+        out,
+        "  {:>3}  {:<8} {act_l}: {action}  {from_l}: {}  {subj_l}: {}",
+        verdict.score(),
+        level_name(verdict.level(), lang),
+        summary.and_then(|m| m.from.as_deref()).unwrap_or("-"),
+        summary.and_then(|m| m.subject.as_deref()).unwrap_or("-"),
+    )?;
+    for f in verdict.findings() {
+        let sev = serde_json::to_value(f.severity())
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        writeln!(out, "       [{sev}] {}: {}", f.id(), f.explain(lang))?;
+    }
+    Ok(())
+}
+
+pub fn table_summary(
+    out: &mut dyn Write,
+    totals: &Totals,
+    failed: usize,
+    lang: Lang,
+) -> io::Result<()> {
+    let t = &totals.by_level;
+    let n: usize = t.iter().sum();
+    match lang {
+        Lang::En => writeln!(
+            out,
+            "\n{n} messages: {} critical, {} high, {} medium, {} low, {} none; {failed} unreadable",
+            t[4], t[3], t[2], t[1], t[0]
+        ),
+        Lang::Zh => writeln!(
+            out,
+            "\n共 {n} 封邮件：严重 {}，高 {}，中 {}，低 {}，无风险 {}；{failed} 个无法读取",
+            t[4], t[3], t[2], t[1], t[0]
+        ),
+    }
+}

@@ -1,0 +1,388 @@
+//! The `mailrisk` command-line tool run as a user runs it: on real files, directories, mbox
+//! files, Maildirs, a generated corpus of a few thousand messages, and broken input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_mailrisk"))
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn run(args: &[&str]) -> Output {
+    bin()
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run mailrisk")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("utf-8 output")
+}
+
+fn schema() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(root().join("docs/verdict.schema.json")).expect("schema");
+    let value: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+    jsonschema::validator_for(&value).expect("schema compiles")
+}
+
+/// Validates every JSON line against docs/verdict.schema.json; returns the parsed lines.
+fn validated_lines(out: &str) -> Vec<serde_json::Value> {
+    let validator = schema();
+    out.lines()
+        .map(|line| {
+            let v: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+            let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{line}\n{errors:#?}");
+            v
+        })
+        .collect()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mailrisk-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[test]
+fn scan_of_the_samples_prints_valid_jsonl() {
+    let o = run(&["scan", "examples/mail"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines = validated_lines(&stdout(&o));
+    assert_eq!(lines.len(), 17);
+    let spoof = lines
+        .iter()
+        .find(|l| {
+            l["path"]
+                .as_str()
+                .is_some_and(|p| p.ends_with("09-malicious-ceo-display-name-spoof.eml"))
+        })
+        .expect("sample 09");
+    assert_eq!(spoof["level"], "high");
+    assert_eq!(spoof["action"], "quarantine");
+    assert_eq!(
+        spoof["findings"][0]["rule"],
+        "identity.display_name_address"
+    );
+    assert!(spoof["findings"][0]["explanation"]["zh"]
+        .as_str()
+        .is_some_and(|s| s.contains("显示名称")));
+}
+
+#[test]
+fn table_report_in_chinese_and_english() {
+    let o = run(&[
+        "scan",
+        "--format",
+        "table",
+        "--lang",
+        "zh",
+        "examples/mail/10-malicious-supplier-reply-to-freemail-bank-change.eml",
+    ]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    assert!(text.contains("高"), "{text}");
+    assert!(
+        text.contains("回复此邮件会发往 nbsteel.billing.dept@gmail.com"),
+        "{text}"
+    );
+    assert!(text.contains("共 1 封邮件"), "{text}");
+    let o = run(&[
+        "scan",
+        "--format",
+        "table",
+        "examples/mail/10-malicious-supplier-reply-to-freemail-bank-change.eml",
+    ]);
+    assert!(stdout(&o).contains("HIGH"));
+}
+
+#[test]
+fn policy_language_is_the_default_report_language() {
+    let o = run(&[
+        "scan",
+        "--format",
+        "table",
+        "--policy",
+        "examples/policy-acme.toml",
+        "examples/mail/09-malicious-ceo-display-name-spoof.eml",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = stdout(&o);
+    assert!(
+        text.contains("显示名称写的是 li.wei@acme-trade.com"),
+        "{text}"
+    );
+    // With the policy, acme-trade.com is the organisation's own domain.
+    let o = run(&[
+        "scan",
+        "--policy",
+        "examples/policy-acme.toml",
+        "examples/mail/09-malicious-ceo-display-name-spoof.eml",
+    ]);
+    let lines = validated_lines(&stdout(&o));
+    assert_eq!(
+        lines[0]["findings"][0]["evidence"]["target"],
+        "organisation"
+    );
+}
+
+#[test]
+fn policy_check_and_default() {
+    let o = run(&["policy", "check", "examples/policy-acme.toml"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("ok (2 domains, 1 partners, 2 people, 1 vendors)"));
+
+    let dir = temp_dir("policy");
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[[people]]\nname = \"Bob\"\naddresses = [\"bob@\"]\n[limits]\nmax_part = 3\n",
+    )
+    .expect("write");
+    let o = run(&["policy", "check", bad.to_str().expect("path")]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("limits") && err.contains("max_part"), "{err}");
+    std::fs::write(&bad, "[[people]]\nname = \"Bob\"\naddresses = [\"bob@\"]\n").expect("write");
+    let err =
+        String::from_utf8_lossy(&run(&["policy", "check", bad.to_str().expect("path")]).stderr)
+            .to_string();
+    assert!(
+        err.contains("people[0].addresses[0]: \"bob@\" is not an e-mail address"),
+        "{err}"
+    );
+
+    let o = run(&["policy", "default"]);
+    let default = dir.join("default.toml");
+    std::fs::write(&default, o.stdout).expect("write");
+    assert!(run(&["policy", "check", default.to_str().expect("path")])
+        .status
+        .success());
+    let o = run(&[
+        "scan",
+        "--policy",
+        bad.to_str().expect("path"),
+        "examples/mail",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn rules_are_listed_and_the_catalogue_doc_is_current() {
+    let o = run(&["rules"]);
+    assert!(stdout(&o).contains("sender.reply_to_mismatch"));
+    let o = run(&["rules", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert!(v.as_array().is_some_and(|a| a.len() >= 4));
+    let o = run(&["rules", "--format", "markdown"]);
+    let doc = std::fs::read_to_string(root().join("docs/rules.md")).expect("docs/rules.md");
+    assert_eq!(
+        doc,
+        stdout(&o),
+        "docs/rules.md is stale: run `cargo run --bin mailrisk -- rules --format markdown > docs/rules.md`"
+    );
+}
+
+#[test]
+fn mbox_maildir_and_unreadable_files() {
+    let dir = temp_dir("boxes");
+    let sample = std::fs::read(
+        root().join("examples/mail/10-malicious-supplier-reply-to-freemail-bank-change.eml"),
+    )
+    .expect("sample");
+    let benign =
+        std::fs::read(root().join("examples/mail/01-benign-supplier-invoice.eml")).expect("sample");
+    let mut mbox = Vec::new();
+    for m in [&benign, &sample, &benign] {
+        mbox.extend_from_slice(b"From MAILER-DAEMON Fri Nov 20 14:22:10 2026\n");
+        mbox.extend_from_slice(
+            &String::from_utf8_lossy(m)
+                .replace("\r\n", "\n")
+                .replace("\nFrom ", "\n>From ")
+                .into_bytes(),
+        );
+        mbox.extend_from_slice(b"\n");
+    }
+    std::fs::write(dir.join("archive.mbox"), &mbox).expect("mbox");
+    for sub in ["cur", "new", "tmp"] {
+        std::fs::create_dir_all(dir.join("Maildir").join(sub)).expect("maildir");
+    }
+    std::fs::write(dir.join("Maildir/cur/1700000000.1.host:2,S"), &sample).expect("maildir msg");
+    std::fs::write(dir.join("Maildir/new/1700000001.2.host"), &benign).expect("maildir msg");
+    std::fs::write(dir.join("notes.txt"), "not mail").expect("txt");
+
+    let o = run(&["scan", dir.to_str().expect("path")]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines = validated_lines(&stdout(&o));
+    assert_eq!(
+        lines.len(),
+        5,
+        "3 from the mbox, 2 from the Maildir, none from notes.txt"
+    );
+    let indexed: Vec<i64> = lines.iter().filter_map(|l| l["index"].as_i64()).collect();
+    assert_eq!(indexed, [0, 1, 2]);
+    let second = lines
+        .iter()
+        .find(|l| l["index"] == 1)
+        .expect("mbox message #1");
+    assert_eq!(second["findings"][0]["rule"], "sender.reply_to_mismatch");
+    let from_maildir = lines
+        .iter()
+        .filter(|l| l["path"].as_str().is_some_and(|p| p.contains("Maildir")))
+        .count();
+    assert_eq!(from_maildir, 2);
+
+    let missing = dir.join("does-not-exist.eml");
+    let o = run(&[
+        "scan",
+        "examples/mail/01-benign-supplier-invoice.eml",
+        missing.to_str().expect("path"),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "an unreadable input makes the exit code 1"
+    );
+    assert_eq!(
+        validated_lines(&stdout(&o)).len(),
+        1,
+        "the readable file is still scanned"
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("does-not-exist.eml"));
+}
+
+/// A small deterministic generator (xorshift) for the corpus test.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Variations of the sample messages: spoofed display names, Reply-To changes, truncation, byte
+/// corruption, deep nesting, header floods and mbox bundles.
+fn corpus(dir: &Path, count: usize) -> usize {
+    let samples: Vec<Vec<u8>> = {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join("examples/mail"))
+            .expect("mail")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+            .collect();
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| std::fs::read(p).expect("read"))
+            .collect()
+    };
+    let mut rng = Rng(0x5eed_1234_abcd_0001);
+    let mut messages = 0;
+    let mut mbox = Vec::new();
+    for i in 0..count {
+        let base = &samples[rng.below(samples.len())];
+        let text = String::from_utf8_lossy(base).to_string();
+        let m: Vec<u8> = match i % 8 {
+            0 => base.clone(),
+            1 => base[..rng.below(base.len()).max(1)].to_vec(),
+            2 => text
+                .replacen(
+                    "From: ",
+                    &format!(
+                        "From: \"boss{i}@acme-trade.com\" <x{i}@mailer{}.example>\r\nX-Orig-From: ",
+                        rng.below(50)
+                    ),
+                    1,
+                )
+                .into_bytes(),
+            3 => text
+                .replacen(
+                    "Subject: ",
+                    &format!("Reply-To: pay{i}@gmail.com\r\nSubject: "),
+                    1,
+                )
+                .into_bytes(),
+            4 => {
+                let mut b = base.clone();
+                for _ in 0..1 + rng.below(20) {
+                    let p = rng.below(b.len());
+                    b[p] = (rng.next() & 0xff) as u8;
+                }
+                b
+            }
+            5 => {
+                let depth = 10 + rng.below(40);
+                let mut s = String::from("From: deep@x.example\r\nTo: ap@acme-trade.com\r\nSubject: nested\r\nMIME-Version: 1.0\r\n");
+                for d in 0..depth {
+                    s.push_str(&format!(
+                        "Content-Type: multipart/mixed; boundary=\"n{d}\"\r\n\r\n--n{d}\r\n"
+                    ));
+                }
+                s.push_str("Content-Type: text/html\r\n\r\n<a href=\"http://198.51.100.7/x\">https://bank.example</a>\r\n");
+                s.into_bytes()
+            }
+            6 => {
+                let mut s = String::new();
+                for h in 0..(50 + rng.below(2000)) {
+                    s.push_str(&format!("X-Flood-{h}: {}\r\n", "v".repeat(rng.below(100))));
+                }
+                s.push_str(&text);
+                s.into_bytes()
+            }
+            _ => {
+                mbox.extend_from_slice(b"From sender@example.org Mon Nov 16 07:55:19 2026\n");
+                mbox.extend_from_slice(
+                    text.replace("\r\n", "\n")
+                        .replace("\nFrom ", "\n>From ")
+                        .as_bytes(),
+                );
+                mbox.extend_from_slice(b"\n");
+                messages += 1;
+                continue;
+            }
+        };
+        std::fs::write(dir.join(format!("m{i:05}.eml")), m).expect("write");
+        messages += 1;
+    }
+    std::fs::write(dir.join("bundle.mbox"), mbox).expect("mbox");
+    messages
+}
+
+#[test]
+fn a_few_thousand_generated_messages_scan_without_panics_and_validate() {
+    let dir = temp_dir("corpus");
+    let expected = corpus(&dir, 3000);
+    let o = run(&["scan", dir.to_str().expect("path")]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines = validated_lines(&stdout(&o));
+    assert_eq!(lines.len(), expected);
+    let rules: std::collections::BTreeSet<String> = lines
+        .iter()
+        .flat_map(|l| l["findings"].as_array().cloned().unwrap_or_default())
+        .filter_map(|f| f["rule"].as_str().map(str::to_string))
+        .collect();
+    for r in [
+        "identity.display_name_address",
+        "sender.reply_to_mismatch",
+        "message.limit_exceeded",
+        "message.malformed_from",
+    ] {
+        assert!(
+            rules.contains(r),
+            "{r} never fired on the corpus: {rules:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
