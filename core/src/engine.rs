@@ -31,6 +31,7 @@ pub struct Engine {
     pub(crate) freemail: DomainSet,
     pub(crate) reply_to_allow: DomainSet,
     pub(crate) notification_senders: Vec<String>,
+    parser: message::Parser,
 }
 
 impl Default for Engine {
@@ -84,6 +85,7 @@ impl Engine {
                 .iter()
                 .map(|s| s.trim().to_lowercase())
                 .collect(),
+            parser: message::Parser::default(),
             policy,
         }
     }
@@ -98,7 +100,7 @@ impl Engine {
     /// Never panics and never fails: malformed or oversized input yields findings
     /// (`message.malformed_from`, `message.limit_exceeded`) and a verdict on what could be read.
     pub fn score_message(&self, raw: &[u8], ctx: &MessageContext) -> Verdict {
-        let view = message::parse(raw, &self.policy.limits);
+        let view = self.parser.parse(raw, &self.policy.limits);
         let mut findings = Findings::new(&self.settings);
         detect::run(&view, self, ctx, &mut findings);
         let summary = MessageSummary {

@@ -57,6 +57,11 @@ pub use policy::{
 pub use rules::{rule, rules, Family, Rule};
 pub use verdict::{Action, Evidence, Finding, Lang, Level, MessageSummary, Severity, Verdict};
 
+/// The README's Rust examples, compiled and run as doc tests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 #[cfg(test)]
 mod testoibits {
     //! Auto traits of the public types: the engine and verdicts cross threads.

@@ -1,1 +1,101 @@
+//! The native module `mailrisk._mailrisk`. The Python package `mailrisk` wraps it; see
+//! `python/mailrisk/__init__.py` for the public API and `_mailrisk.pyi` for its types.
 
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyValueError};
+use pyo3::prelude::*;
+
+create_exception!(
+    _mailrisk,
+    MailriskError,
+    PyException,
+    "Base class of mailrisk errors."
+);
+create_exception!(
+    _mailrisk,
+    PolicyError,
+    MailriskError,
+    "The policy is not valid."
+);
+
+/// A compiled policy. Immutable and safe to share between threads.
+#[pyclass(frozen, module = "mailrisk._mailrisk")]
+struct Engine {
+    inner: mailrisk::Engine,
+}
+
+#[pymethods]
+impl Engine {
+    /// Compiles a policy given as TOML text (or JSON when `format="json"`); the built-in
+    /// default policy when `policy` is None.
+    #[new]
+    #[pyo3(signature = (policy=None, format="toml"))]
+    fn new(policy: Option<&str>, format: &str) -> PyResult<Self> {
+        let policy = match (policy, format) {
+            (None, _) => mailrisk::Policy::default(),
+            (Some(text), "toml") => mailrisk::Policy::from_toml_str(text)
+                .map_err(|e| PolicyError::new_err(e.to_string()))?,
+            (Some(text), "json") => mailrisk::Policy::from_json_str(text)
+                .map_err(|e| PolicyError::new_err(e.to_string()))?,
+            (Some(_), other) => {
+                return Err(PyValueError::new_err(format!(
+                    "format must be \"toml\" or \"json\", not {other:?}"
+                )))
+            }
+        };
+        let inner =
+            mailrisk::Engine::new(policy).map_err(|e| PolicyError::new_err(e.to_string()))?;
+        Ok(Engine { inner })
+    }
+
+    /// Scores raw message bytes and returns the verdict as JSON text. The GIL is released
+    /// while scoring.
+    #[pyo3(signature = (raw, direction="inbound", user=None))]
+    fn score_json(
+        &self,
+        py: Python<'_>,
+        raw: &[u8],
+        direction: &str,
+        user: Option<&str>,
+    ) -> PyResult<String> {
+        let ctx = match (direction, user) {
+            ("inbound", _) => mailrisk::MessageContext::inbound(),
+            ("internal", _) => mailrisk::MessageContext::internal(),
+            ("outbound", Some(u)) => mailrisk::MessageContext::outbound(u),
+            ("outbound", None) => {
+                return Err(PyValueError::new_err("direction=\"outbound\" needs user="))
+            }
+            (other, _) => {
+                return Err(PyValueError::new_err(format!(
+                    "direction must be inbound, outbound or internal, not {other:?}"
+                )))
+            }
+        };
+        let engine = &self.inner;
+        let verdict = py.detach(|| engine.score_message(raw, &ctx));
+        serde_json::to_string(&verdict).map_err(|e| MailriskError::new_err(e.to_string()))
+    }
+}
+
+/// The rule catalogue as JSON text.
+#[pyfunction]
+fn rules_json() -> PyResult<String> {
+    serde_json::to_string(mailrisk::rules()).map_err(|e| MailriskError::new_err(e.to_string()))
+}
+
+/// The default policy as commented TOML.
+#[pyfunction]
+fn default_policy_toml() -> &'static str {
+    mailrisk::Policy::default_toml()
+}
+
+#[pymodule]
+fn _mailrisk(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Engine>()?;
+    m.add_function(wrap_pyfunction!(rules_json, m)?)?;
+    m.add_function(wrap_pyfunction!(default_policy_toml, m)?)?;
+    m.add("MailriskError", m.py().get_type::<MailriskError>())?;
+    m.add("PolicyError", m.py().get_type::<PolicyError>())?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

@@ -13,7 +13,7 @@ mod urls;
 
 use std::net::IpAddr;
 
-pub(crate) use parse::parse;
+pub(crate) use parse::Parser;
 
 /// One address with its display name, as written in a header.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

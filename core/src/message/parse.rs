@@ -8,9 +8,25 @@ use mail_parser::{
 use super::{html, sniff, urls, Attachment, FromField, Hop, LimitHit, Mailbox, MessageView, Url};
 use crate::policy::Limits;
 
-/// Parses `raw` under `limits`. Never panics; input without a header section gives a view with
-/// `has_headers == false`.
+/// A configured mail-parser, built once per engine (building one allocates its header table).
+#[derive(Debug, Default)]
+pub(crate) struct Parser(MessageParser);
+
+impl Parser {
+    /// Parses `raw` under `limits`. Never panics; input without a header section gives a view
+    /// with `has_headers == false`.
+    pub(crate) fn parse(&self, raw: &[u8], limits: &Limits) -> MessageView {
+        parse_with(&self.0, raw, limits)
+    }
+}
+
+/// Parses with a fresh parser (tests).
+#[cfg(test)]
 pub(crate) fn parse(raw: &[u8], limits: &Limits) -> MessageView {
+    parse_with(&MessageParser::default(), raw, limits)
+}
+
+fn parse_with(parser: &MessageParser, raw: &[u8], limits: &Limits) -> MessageView {
     let mut view = MessageView::default();
     let raw = if raw.len() > limits.max_message_bytes {
         view.limits.push(LimitHit {
@@ -22,7 +38,7 @@ pub(crate) fn parse(raw: &[u8], limits: &Limits) -> MessageView {
     } else {
         raw
     };
-    let Some(message) = MessageParser::default().parse(raw) else {
+    let Some(message) = parser.parse(raw) else {
         return view;
     };
     view.has_headers = !message.headers().is_empty();

@@ -1,0 +1,75 @@
+"""The mailrisk Python package as an analyst uses it: installed with pip, scoring real files."""
+
+import json
+import pathlib
+import threading
+
+import pytest
+
+import mailrisk
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+MAIL = ROOT / "examples" / "mail"
+
+
+def test_scores_the_sample_messages():
+    engine = mailrisk.Engine()
+    spoof = engine.score_file(MAIL / "09-malicious-ceo-display-name-spoof.eml")
+    assert spoof["level"] == "high"
+    assert spoof["action"] == "quarantine"
+    finding = spoof["findings"][0]
+    assert finding["rule"] == "identity.display_name_address"
+    assert "显示名称" in finding["explanation"]["zh"]
+    assert finding["evidence"]["shown"] == "li.wei@acme-trade.com"
+    benign = engine.score_file(MAIL / "02-benign-shipping-notice-zh-gb2312.eml")
+    assert benign["level"] == "none" and benign["findings"] == []
+    assert benign["message"]["subject"] == "发货通知：订单 PO-44821 已装船"
+
+
+def test_policy_from_file_and_errors():
+    engine = mailrisk.Engine.from_file(ROOT / "examples" / "policy-acme.toml")
+    v = engine.score_file(MAIL / "09-malicious-ceo-display-name-spoof.eml")
+    assert v["findings"][0]["evidence"]["target"] == "organisation"
+    with pytest.raises(mailrisk.PolicyError, match=r"people\[0\]\.addresses\[0\]"):
+        mailrisk.Engine('[[people]]\nname = "Bob"\naddresses = ["bob@"]\n')
+    with pytest.raises(mailrisk.MailriskError):
+        mailrisk.Engine('{"limits": {"max_parts": 0}}', format="json")
+    with pytest.raises(ValueError):
+        mailrisk.Engine("", format="yaml")
+
+
+def test_directions_and_bad_input():
+    engine = mailrisk.Engine()
+    raw = "From: Anna <anna@acme-trade.com>\r\nReply-To: anna@gmail.com\r\nTo: b@partner.example\r\n\r\nx\r\n"
+    assert engine.score(raw, direction="outbound", user="anna@acme-trade.com")["findings"] == []
+    assert engine.score(raw, direction="internal")["findings"][0]["rule"] == "sender.reply_to_mismatch"
+    with pytest.raises(ValueError):
+        engine.score(raw, direction="sideways")
+    with pytest.raises(ValueError):
+        engine.score(raw, direction="outbound")
+    junk = engine.score(b"\xff\x00\xfe")
+    assert junk["findings"][0]["evidence"]["reason"] in {"no_header_section", "missing"}
+
+
+def test_engine_is_shared_across_threads():
+    engine = mailrisk.Engine()
+    raw = (MAIL / "10-malicious-supplier-reply-to-freemail-bank-change.eml").read_bytes()
+    results = []
+
+    def work():
+        results.extend(engine.score(raw)["level"] for _ in range(50))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == ["high"] * 200
+
+
+def test_rules_and_default_policy():
+    ids = {r["id"] for r in mailrisk.rules()}
+    assert {"identity.display_name_address", "sender.reply_to_mismatch"} <= ids
+    assert "[limits]" in mailrisk.default_policy_toml()
+    assert mailrisk.__version__
+    json.dumps(mailrisk.rules())
