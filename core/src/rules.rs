@@ -143,8 +143,8 @@ pub(crate) static LIMIT_EXCEEDED: Rule = Rule {
         ("actual", "the value the message has (at least)"),
         ("max", "the configured limit"),
     ],
-    explain_en: "Only part of the message was analysed: the {limit|t} is {actual}, above the limit of {max}.",
-    explain_zh: "邮件只被部分分析：{limit|t}为 {actual}，超过上限 {max}。",
+    explain_en: "Only part of the message was analysed: the {limit|t} exceeds the limit of {max} (it is at least {actual}).",
+    explain_zh: "邮件只被部分分析：{limit|t}超过上限 {max}（至少为 {actual}）。",
     renamed_from: &[],
 };
 

@@ -213,6 +213,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode, String> {
         Some(LangArg::Zh) => Lang::Zh,
         None => policy.language,
     };
+    let max_bytes = policy.limits.max_message_bytes;
     let engine = Engine::new(policy).map_err(|e| e.to_string())?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -224,7 +225,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode, String> {
     let mut write_error: Option<io::Error> = None;
 
     for path in &args.paths {
-        sources::visit(path, &mut |item| {
+        sources::visit(path, max_bytes, &mut |item| {
             if write_error.is_some() {
                 return;
             }

@@ -24,25 +24,37 @@ pub struct InputError {
 /// name).
 const MAIL_EXTENSIONS: &[&str] = &["eml", "mbox", "mbx"];
 
-/// Calls `sink` for every message under `path`, in a stable (sorted) order.
-pub fn visit(path: &Path, sink: &mut dyn FnMut(Result<Mail, InputError>)) {
-    let meta = match fs::metadata(path) {
-        Ok(m) => m,
-        Err(error) => {
-            return sink(Err(InputError {
-                path: path.into(),
-                error,
-            }))
-        }
-    };
-    if meta.is_dir() {
-        if is_maildir(path) {
-            maildir(path, sink);
+/// Calls `sink` for every message under `path`, in a stable (sorted) order. Single-message
+/// files are read up to `max_bytes + 1` bytes: the engine reads no more than `max_bytes` and
+/// reports the limit, so a huge file never has to fit in memory.
+pub fn visit(path: &Path, max_bytes: usize, sink: &mut dyn FnMut(Result<Mail, InputError>)) {
+    Walk { max_bytes }.visit(path, sink)
+}
+
+struct Walk {
+    max_bytes: usize,
+}
+
+impl Walk {
+    fn visit(&self, path: &Path, sink: &mut dyn FnMut(Result<Mail, InputError>)) {
+        let meta = match fs::metadata(path) {
+            Ok(m) => m,
+            Err(error) => {
+                return sink(Err(InputError {
+                    path: path.into(),
+                    error,
+                }))
+            }
+        };
+        if meta.is_dir() {
+            if is_maildir(path) {
+                self.maildir(path, sink);
+            } else {
+                self.directory(path, sink);
+            }
         } else {
-            directory(path, sink);
+            self.file(path, sink);
         }
-    } else {
-        file(path, sink);
     }
 }
 
@@ -58,113 +70,120 @@ fn sorted_entries(path: &Path) -> io::Result<Vec<PathBuf>> {
     Ok(entries)
 }
 
-fn directory(path: &Path, sink: &mut dyn FnMut(Result<Mail, InputError>)) {
-    let entries = match sorted_entries(path) {
-        Ok(e) => e,
-        Err(error) => {
-            return sink(Err(InputError {
-                path: path.into(),
-                error,
-            }))
-        }
-    };
-    for entry in entries {
-        // Do not follow symbolic links to directories: they can form loops.
-        let Ok(meta) = fs::symlink_metadata(&entry) else {
-            continue;
-        };
-        if meta.is_dir() {
-            if is_maildir(&entry) {
-                maildir(&entry, sink);
-            } else {
-                directory(&entry, sink);
-            }
-        } else if entry
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| MAIL_EXTENSIONS.iter().any(|m| m.eq_ignore_ascii_case(e)))
-        {
-            file(&entry, sink);
-        }
-    }
-}
-
-fn maildir(path: &Path, sink: &mut dyn FnMut(Result<Mail, InputError>)) {
-    for sub in ["cur", "new"] {
-        let dir = path.join(sub);
-        match sorted_entries(&dir) {
-            Ok(entries) => {
-                for entry in entries.into_iter().filter(|e| e.is_file()) {
-                    single(&entry, sink);
-                }
-            }
-            Err(error) => sink(Err(InputError { path: dir, error })),
-        }
-    }
-    // Maildir++ sub-folders are directories named ".Folder" holding their own cur/new.
-    if let Ok(entries) = sorted_entries(path) {
-        for entry in entries {
-            let dotted = entry
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.') && n.len() > 1);
-            if dotted && is_maildir(&entry) {
-                maildir(&entry, sink);
-            }
-        }
-    }
-}
-
-/// A regular file: an mbox when it starts with a `From ` line, else one message.
-fn file(path: &Path, sink: &mut dyn FnMut(Result<Mail, InputError>)) {
-    let mut head = [0u8; 5];
-    let is_mbox = File::open(path)
-        .and_then(|mut f| f.read(&mut head))
-        .map(|n| &head[..n] == b"From ")
-        .unwrap_or(false);
-    if is_mbox {
-        mbox(path, sink);
-    } else {
-        single(path, sink);
-    }
-}
-
-fn single(path: &Path, sink: &mut dyn FnMut(Result<Mail, InputError>)) {
-    match fs::read(path) {
-        Ok(bytes) => sink(Ok(Mail {
-            path: path.into(),
-            index: None,
-            bytes,
-        })),
-        Err(error) => sink(Err(InputError {
-            path: path.into(),
-            error,
-        })),
-    }
-}
-
-fn mbox(path: &Path, sink: &mut dyn FnMut(Result<Mail, InputError>)) {
-    let file = match File::open(path) {
-        Ok(f) => f,
-        Err(error) => {
-            return sink(Err(InputError {
-                path: path.into(),
-                error,
-            }))
-        }
-    };
-    for (index, item) in MessageIterator::new(BufReader::new(file)).enumerate() {
-        match item {
-            Ok(m) => sink(Ok(Mail {
-                path: path.into(),
-                index: Some(index),
-                bytes: m.unwrap_contents(),
-            })),
+impl Walk {
+    fn directory(&self, path: &Path, sink: &mut dyn FnMut(Result<Mail, InputError>)) {
+        let entries = match sorted_entries(path) {
+            Ok(e) => e,
             Err(error) => {
                 return sink(Err(InputError {
                     path: path.into(),
                     error,
                 }))
+            }
+        };
+        for entry in entries {
+            // Do not follow symbolic links to directories: they can form loops.
+            let Ok(meta) = fs::symlink_metadata(&entry) else {
+                continue;
+            };
+            if meta.is_dir() {
+                if is_maildir(&entry) {
+                    self.maildir(&entry, sink);
+                } else {
+                    self.directory(&entry, sink);
+                }
+            } else if entry
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| MAIL_EXTENSIONS.iter().any(|m| m.eq_ignore_ascii_case(e)))
+            {
+                self.file(&entry, sink);
+            }
+        }
+    }
+
+    fn maildir(&self, path: &Path, sink: &mut dyn FnMut(Result<Mail, InputError>)) {
+        for sub in ["cur", "new"] {
+            let dir = path.join(sub);
+            match sorted_entries(&dir) {
+                Ok(entries) => {
+                    for entry in entries.into_iter().filter(|e| e.is_file()) {
+                        self.single(&entry, sink);
+                    }
+                }
+                Err(error) => sink(Err(InputError { path: dir, error })),
+            }
+        }
+        // Maildir++ sub-folders are directories named ".Folder" holding their own cur/new.
+        if let Ok(entries) = sorted_entries(path) {
+            for entry in entries {
+                let dotted = entry
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with('.') && n.len() > 1);
+                if dotted && is_maildir(&entry) {
+                    self.maildir(&entry, sink);
+                }
+            }
+        }
+    }
+
+    /// A regular file: an mbox when it starts with a `From ` line, else one message.
+    fn file(&self, path: &Path, sink: &mut dyn FnMut(Result<Mail, InputError>)) {
+        let mut head = [0u8; 5];
+        let is_mbox = File::open(path)
+            .and_then(|mut f| f.read(&mut head))
+            .map(|n| &head[..n] == b"From ")
+            .unwrap_or(false);
+        if is_mbox {
+            self.mbox(path, sink);
+        } else {
+            self.single(path, sink);
+        }
+    }
+
+    fn single(&self, path: &Path, sink: &mut dyn FnMut(Result<Mail, InputError>)) {
+        let read = File::open(path).and_then(|f| {
+            let mut bytes = Vec::new();
+            f.take(self.max_bytes as u64 + 1).read_to_end(&mut bytes)?;
+            Ok(bytes)
+        });
+        match read {
+            Ok(bytes) => sink(Ok(Mail {
+                path: path.into(),
+                index: None,
+                bytes,
+            })),
+            Err(error) => sink(Err(InputError {
+                path: path.into(),
+                error,
+            })),
+        }
+    }
+
+    fn mbox(&self, path: &Path, sink: &mut dyn FnMut(Result<Mail, InputError>)) {
+        let file = match File::open(path) {
+            Ok(f) => f,
+            Err(error) => {
+                return sink(Err(InputError {
+                    path: path.into(),
+                    error,
+                }))
+            }
+        };
+        for (index, item) in MessageIterator::new(BufReader::new(file)).enumerate() {
+            match item {
+                Ok(m) => sink(Ok(Mail {
+                    path: path.into(),
+                    index: Some(index),
+                    bytes: m.unwrap_contents(),
+                })),
+                Err(error) => {
+                    return sink(Err(InputError {
+                        path: path.into(),
+                        error,
+                    }))
+                }
             }
         }
     }

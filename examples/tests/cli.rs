@@ -259,6 +259,38 @@ fn mbox_maildir_and_unreadable_files() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("does-not-exist.eml"));
 }
 
+#[test]
+fn huge_files_are_read_only_up_to_the_size_limit() {
+    let dir = temp_dir("huge");
+    let mut raw = b"From: a@x.example\r\nTo: b@y.example\r\nSubject: big\r\n\r\n".to_vec();
+    raw.resize(3 * 1024 * 1024, b'A');
+    std::fs::write(dir.join("big.eml"), &raw).expect("write");
+    std::fs::write(
+        dir.join("tight.toml"),
+        "[limits]\nmax_message_bytes = 1048576\n",
+    )
+    .expect("write");
+    let o = run(&[
+        "scan",
+        "--policy",
+        dir.join("tight.toml").to_str().expect("path"),
+        dir.join("big.eml").to_str().expect("path"),
+    ]);
+    assert!(o.status.success());
+    let lines = validated_lines(&stdout(&o));
+    let f = &lines[0]["findings"][0];
+    assert_eq!(f["rule"], "message.limit_exceeded");
+    assert_eq!(f["evidence"]["limit"], "message_bytes");
+    assert_eq!(
+        f["evidence"]["actual"], "1048577",
+        "the CLI stops reading one byte past the limit"
+    );
+    assert!(f["explanation"]["en"]
+        .as_str()
+        .is_some_and(|e| e.contains("at least 1048577")));
+    assert_eq!(lines[0]["message"]["subject"], "big");
+}
+
 /// A small deterministic generator (xorshift) for the corpus test.
 struct Rng(u64);
 impl Rng {
