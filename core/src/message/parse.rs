@@ -230,33 +230,27 @@ impl<'v> Body<'v> {
             }
         }
         let limits = self.limits;
-        if self.deepest > limits.max_mime_depth {
-            self.view.limits.push(LimitHit {
-                limit: "mime_depth",
-                actual: self.deepest,
-                max: limits.max_mime_depth,
-            });
-        }
-        if self.parts_seen > limits.max_parts {
-            self.view.limits.push(LimitHit {
-                limit: "parts",
-                actual: self.parts_total.max(self.parts_seen),
-                max: limits.max_parts,
-            });
-        }
-        if self.text_total > limits.max_text_bytes {
-            self.view.limits.push(LimitHit {
-                limit: "text_bytes",
-                actual: self.text_total,
-                max: limits.max_text_bytes,
-            });
-        }
-        if self.urls_total > limits.max_urls {
-            self.view.limits.push(LimitHit {
-                limit: "urls",
-                actual: self.urls_total,
-                max: limits.max_urls,
-            });
+        // The walk stops one part past the limit; report the message's part count then (parts
+        // skipped as unread alternatives do not count towards the limit).
+        let parts = if self.parts_seen > limits.max_parts {
+            self.parts_total.max(self.parts_seen)
+        } else {
+            self.parts_seen
+        };
+        let checks = [
+            ("mime_depth", self.deepest, limits.max_mime_depth),
+            (
+                "parts",
+                self.parts_total.max(self.parts_seen),
+                limits.max_parts,
+            ),
+            ("text_bytes", self.text_total, limits.max_text_bytes),
+            ("urls", self.urls_total, limits.max_urls),
+        ];
+        for (limit, actual, max) in checks {
+            if actual > max {
+                self.view.limits.push(LimitHit { limit, actual, max });
+            }
         }
     }
 
