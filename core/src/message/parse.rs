@@ -239,11 +239,7 @@ impl<'v> Body<'v> {
         };
         let checks = [
             ("mime_depth", self.deepest, limits.max_mime_depth),
-            (
-                "parts",
-                self.parts_total.max(self.parts_seen),
-                limits.max_parts,
-            ),
+            ("parts", parts, limits.max_parts),
             ("text_bytes", self.text_total, limits.max_text_bytes),
             ("urls", self.urls_total, limits.max_urls),
         ];
