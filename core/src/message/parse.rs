@@ -547,6 +547,28 @@ mod tests {
     }
 
     #[test]
+    fn unread_alternatives_do_not_count_towards_the_parts_limit() {
+        let mut m = String::from(
+            "From: a@x.example\r\nContent-Type: multipart/alternative; boundary=\"a\"\r\n\r\n",
+        );
+        for i in 0..20 {
+            m.push_str(&format!(
+                "--a\r\nContent-Type: text/plain\r\n\r\nversion {i}\r\n"
+            ));
+        }
+        m.push_str("--a--\r\n");
+        let v = parse(
+            m.as_bytes(),
+            &Limits {
+                max_parts: 5,
+                ..Limits::default()
+            },
+        );
+        assert!(v.limits.is_empty(), "{:?}", v.limits);
+        assert_eq!(v.text, "version 19");
+    }
+
+    #[test]
     fn garbage_never_panics() {
         let inputs: [&[u8]; 8] = [
             b"",
