@@ -1,7 +1,7 @@
 //! `identity.*` rules: who the message claims to be from.
 
 use crate::context::MessageContext;
-use crate::detect::recipient_addresses;
+use crate::detect::is_recipient_org;
 use crate::domain;
 use crate::engine::Engine;
 use crate::message::MessageView;
@@ -27,7 +27,7 @@ fn display_name_address(
     if view.list.is_list() {
         return;
     }
-    let sender_org = view.sender.as_ref().and_then(|s| s.org());
+    let sender_org = view.sender.as_ref().and_then(|s| s.org.as_deref());
     for mb in view.author_mailboxes() {
         let (Some(name), Some(addr)) = (mb.name.as_deref(), mb.address.as_deref()) else {
             continue;
@@ -35,22 +35,20 @@ fn display_name_address(
         if engine.is_notification_sender(addr) {
             continue;
         }
-        let from_org = domain::address_org(addr);
         for shown in addresses_in(name) {
             let Some(shown_org) = domain::address_org(&shown) else {
                 continue;
             };
+            let shown_org = shown_org.as_str();
             if shown == addr
-                || Some(&shown_org) == from_org.as_ref()
-                || Some(&shown_org) == sender_org.as_ref()
+                || Some(shown_org) == mb.org.as_deref()
+                || Some(shown_org) == sender_org
             {
                 continue;
             }
-            let target = if engine.own_domains.contains(&shown_org) {
+            let target = if engine.own_domains.contains_org(shown_org) {
                 "organisation"
-            } else if recipient_addresses(view, ctx)
-                .any(|r| domain::address_org(r).as_ref() == Some(&shown_org))
-            {
+            } else if is_recipient_org(view, ctx, shown_org) {
                 "recipient"
             } else {
                 "other"
@@ -144,10 +142,8 @@ mod tests {
             f.evidence().get("from"),
             Some("payments.dept@outlook-mailer.example")
         );
-        assert_eq!(
-            f.evidence().get("target"),
-            Some("recipient").filter(|_| false).or(Some("other"))
-        );
+        // nbsteel.cn is neither the organisation's nor a recipient's domain.
+        assert_eq!(f.evidence().get("target"), Some("other"));
         assert_explained(&v);
     }
 

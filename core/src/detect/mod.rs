@@ -38,6 +38,15 @@ pub(crate) fn recipient_addresses<'a>(
         .chain(view.recipients().filter_map(|m| m.address.as_deref()))
 }
 
+/// Whether `org` is the registrable domain of any recipient (envelope or To/Cc).
+pub(crate) fn is_recipient_org(view: &MessageView, ctx: &MessageContext, org: &str) -> bool {
+    view.recipients().any(|m| m.org.as_deref() == Some(org))
+        || ctx
+            .get_recipients()
+            .iter()
+            .any(|r| crate::domain::address_org(r).as_deref() == Some(org))
+}
+
 #[cfg(test)]
 pub(crate) mod testutil {
     //! Helpers for detector tests: score a message under a policy and list the rule ids found.

@@ -2,7 +2,6 @@
 
 use crate::context::MessageContext;
 use crate::detect::recipient_addresses;
-use crate::domain;
 use crate::engine::Engine;
 use crate::message::MessageView;
 use crate::rules::REPLY_TO_MISMATCH;
@@ -24,7 +23,10 @@ fn reply_to_mismatch(
     ctx: &MessageContext,
     out: &mut Findings<'_>,
 ) {
-    let Some(from) = view.author().and_then(|m| m.address.as_deref()) else {
+    let Some(author) = view.author() else {
+        return;
+    };
+    let (Some(from), from_org) = (author.address.as_deref(), author.org.as_deref()) else {
         return;
     };
     // Lists reply to the list; notification services (calendar invitations) reply to the
@@ -42,22 +44,21 @@ fn reply_to_mismatch(
     if (to.len() == 1 && to[0] == from) || (envelope.len() == 1 && envelope[0] == from) {
         return;
     }
-    let from_org = domain::address_org(from);
-    let from_freemail =
-        domain::split_address(from).is_some_and(|(_, d)| engine.freemail.contains(d));
-    for rt in view.reply_to.iter().filter_map(|m| m.address.as_deref()) {
-        let Some((_, rt_domain)) = domain::split_address(rt) else {
+    let from_freemail = from_org.is_some_and(|o| engine.freemail.contains_org(o));
+    for reply_to in &view.reply_to {
+        let (Some(rt), Some(rt_org)) = (reply_to.address.as_deref(), reply_to.org.as_deref())
+        else {
             continue;
         };
         if rt == from
-            || engine.own_domains.contains(rt_domain)
-            || engine.reply_to_allow.contains(rt_domain)
+            || engine.own_domains.contains_org(rt_org)
+            || engine.reply_to_allow.contains_org(rt_org)
             || recipient_addresses(view, ctx).any(|r| r == rt)
         {
             continue;
         }
-        let freemail = engine.freemail.contains(rt_domain);
-        if domain::address_org(rt) == from_org && !freemail {
+        let freemail = engine.freemail.contains_org(rt_org);
+        if Some(rt_org) == from_org && !freemail {
             continue;
         }
         let (kind, strength) = match (freemail, from_freemail) {

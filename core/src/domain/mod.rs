@@ -89,9 +89,9 @@ impl DomainSet {
             .filter(|l| builtin && !l.is_empty() && !l.starts_with('#'));
         Self::new(builtin_list.chain(extra))
     }
-    /// Whether the registrable domain of `domain` is in the set.
-    pub(crate) fn contains(&self, domain: &str) -> bool {
-        self.0.contains(registrable(&normalize(domain)))
+    /// Whether `org`, a normalised registrable domain (as `Mailbox::org` holds), is in the set.
+    pub(crate) fn contains_org(&self, org: &str) -> bool {
+        self.0.contains(org)
     }
 }
 
@@ -125,13 +125,14 @@ mod tests {
 
     #[test]
     fn freemail_set_matches_subdomains_and_extras() {
-        let set = DomainSet::freemail(true, ["corp-mail.example"]);
-        assert!(set.contains("gmail.com"));
-        assert!(set.contains("QQ.com."));
-        assert!(set.contains("vip.163.com"));
-        assert!(set.contains("corp-mail.example"));
-        assert!(!set.contains("acme-trade.com"));
+        let set = DomainSet::freemail(true, ["Corp-Mail.example."]);
+        let org = |host: &str| registrable(&normalize(host)).to_string();
+        assert!(set.contains_org(&org("gmail.com")));
+        assert!(set.contains_org(&org("QQ.com.")));
+        assert!(set.contains_org(&org("vip.163.com")));
+        assert!(set.contains_org("corp-mail.example"));
+        assert!(!set.contains_org("acme-trade.com"));
         let none = DomainSet::freemail(false, []);
-        assert!(!none.contains("gmail.com"));
+        assert!(!none.contains_org("gmail.com"));
     }
 }

@@ -15,19 +15,29 @@ use std::net::IpAddr;
 
 pub(crate) use parse::Parser;
 
-/// One address with its display name, as written in a header.
+/// One address with its display name, as written in a header, normalised once here so that
+/// detectors never lowercase or look up the Public Suffix List again.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Mailbox {
     /// The display name, decoded (RFC 2047) and trimmed; `None` when absent or empty.
     pub(crate) name: Option<String>,
     /// The address, trimmed and lowercased; `None` when the header had no address.
     pub(crate) address: Option<String>,
+    /// The registrable domain of the address (`mail.acme.co.uk` → `acme.co.uk`).
+    pub(crate) org: Option<String>,
 }
 
 impl Mailbox {
-    /// The registrable domain of the address.
-    pub(crate) fn org(&self) -> Option<String> {
-        crate::domain::address_org(self.address.as_deref()?)
+    /// A mailbox from a display name and an address (normalised here).
+    pub(crate) fn new(name: Option<&str>, address: Option<&str>) -> Mailbox {
+        let name = name
+            .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|n| !n.is_empty());
+        let address = address
+            .map(|s| s.trim().to_lowercase())
+            .filter(|s| !s.is_empty());
+        let org = address.as_deref().and_then(crate::domain::address_org);
+        Mailbox { name, address, org }
     }
 }
 

@@ -48,15 +48,7 @@ fn parse_with(parser: &MessageParser, raw: &[u8], limits: &Limits) -> MessageVie
 }
 
 fn mailbox(a: &Addr<'_>) -> Mailbox {
-    let name = a
-        .name()
-        .map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|n| !n.is_empty());
-    let address = a
-        .address()
-        .map(|s| s.trim().to_lowercase())
-        .filter(|s| !s.is_empty());
-    Mailbox { name, address }
+    Mailbox::new(a.name(), a.address())
 }
 
 fn mailboxes(value: &HeaderValue<'_>) -> Vec<Mailbox> {
