@@ -60,10 +60,7 @@ pub fn table(
         Some(i) => format!("{} #{i}", mail.path.display()),
         None => mail.path.display().to_string(),
     };
-    let action = serde_json::to_value(verdict.action())
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
+    let action = verdict.action().as_str();
     writeln!(out, "{name}")?;
     let (from_l, subj_l, act_l) = match lang {
         Lang::En => ("From", "Subject", "action"),
@@ -79,10 +76,7 @@ pub fn table(
         summary.and_then(|m| m.subject.as_deref()).unwrap_or("-"),
     )?;
     for f in verdict.findings() {
-        let sev = serde_json::to_value(f.severity())
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+        let sev = f.severity().as_str();
         writeln!(out, "       [{sev}] {}: {}", f.id(), f.explain(lang))?;
     }
     Ok(())

@@ -14,10 +14,20 @@ pub struct Mail {
     pub bytes: Vec<u8>,
 }
 
+/// Receives each message, or the error of an input that could not be read.
+pub type Sink<'a> = dyn FnMut(Result<Mail, InputError>) + 'a;
+
 /// An input that could not be read.
 pub struct InputError {
     pub path: PathBuf,
     pub error: io::Error,
+}
+
+fn failed(path: &Path, error: io::Error) -> Result<Mail, InputError> {
+    Err(InputError {
+        path: path.into(),
+        error,
+    })
 }
 
 /// File extensions picked up when walking a directory (Maildir files are taken whatever their
@@ -27,7 +37,7 @@ const MAIL_EXTENSIONS: &[&str] = &["eml", "mbox", "mbx"];
 /// Calls `sink` for every message under `path`, in a stable (sorted) order. Single-message
 /// files are read up to `max_bytes + 1` bytes: the engine reads no more than `max_bytes` and
 /// reports the limit, so a huge file never has to fit in memory.
-pub fn visit(path: &Path, max_bytes: usize, sink: &mut dyn FnMut(Result<Mail, InputError>)) {
+pub fn visit(path: &Path, max_bytes: usize, sink: &mut Sink<'_>) {
     Walk { max_bytes }.visit(path, sink)
 }
 
@@ -36,15 +46,10 @@ struct Walk {
 }
 
 impl Walk {
-    fn visit(&self, path: &Path, sink: &mut dyn FnMut(Result<Mail, InputError>)) {
+    fn visit(&self, path: &Path, sink: &mut Sink<'_>) {
         let meta = match fs::metadata(path) {
             Ok(m) => m,
-            Err(error) => {
-                return sink(Err(InputError {
-                    path: path.into(),
-                    error,
-                }))
-            }
+            Err(error) => return sink(failed(path, error)),
         };
         if meta.is_dir() {
             if is_maildir(path) {
@@ -71,15 +76,10 @@ fn sorted_entries(path: &Path) -> io::Result<Vec<PathBuf>> {
 }
 
 impl Walk {
-    fn directory(&self, path: &Path, sink: &mut dyn FnMut(Result<Mail, InputError>)) {
+    fn directory(&self, path: &Path, sink: &mut Sink<'_>) {
         let entries = match sorted_entries(path) {
             Ok(e) => e,
-            Err(error) => {
-                return sink(Err(InputError {
-                    path: path.into(),
-                    error,
-                }))
-            }
+            Err(error) => return sink(failed(path, error)),
         };
         for entry in entries {
             // Do not follow symbolic links to directories: they can form loops.
@@ -102,7 +102,7 @@ impl Walk {
         }
     }
 
-    fn maildir(&self, path: &Path, sink: &mut dyn FnMut(Result<Mail, InputError>)) {
+    fn maildir(&self, path: &Path, sink: &mut Sink<'_>) {
         for sub in ["cur", "new"] {
             let dir = path.join(sub);
             match sorted_entries(&dir) {
@@ -111,7 +111,7 @@ impl Walk {
                         self.single(&entry, sink);
                     }
                 }
-                Err(error) => sink(Err(InputError { path: dir, error })),
+                Err(error) => sink(failed(&dir, error)),
             }
         }
         // Maildir++ sub-folders are directories named ".Folder" holding their own cur/new.
@@ -129,7 +129,7 @@ impl Walk {
     }
 
     /// A regular file: an mbox when it starts with a `From ` line, else one message.
-    fn file(&self, path: &Path, sink: &mut dyn FnMut(Result<Mail, InputError>)) {
+    fn file(&self, path: &Path, sink: &mut Sink<'_>) {
         let mut head = [0u8; 5];
         let is_mbox = File::open(path)
             .and_then(|mut f| f.read(&mut head))
@@ -142,7 +142,7 @@ impl Walk {
         }
     }
 
-    fn single(&self, path: &Path, sink: &mut dyn FnMut(Result<Mail, InputError>)) {
+    fn single(&self, path: &Path, sink: &mut Sink<'_>) {
         let read = File::open(path).and_then(|f| {
             let mut bytes = Vec::new();
             f.take(self.max_bytes as u64 + 1).read_to_end(&mut bytes)?;
@@ -154,22 +154,14 @@ impl Walk {
                 index: None,
                 bytes,
             })),
-            Err(error) => sink(Err(InputError {
-                path: path.into(),
-                error,
-            })),
+            Err(error) => sink(failed(path, error)),
         }
     }
 
-    fn mbox(&self, path: &Path, sink: &mut dyn FnMut(Result<Mail, InputError>)) {
+    fn mbox(&self, path: &Path, sink: &mut Sink<'_>) {
         let file = match File::open(path) {
             Ok(f) => f,
-            Err(error) => {
-                return sink(Err(InputError {
-                    path: path.into(),
-                    error,
-                }))
-            }
+            Err(error) => return sink(failed(path, error)),
         };
         for (index, item) in MessageIterator::new(BufReader::new(file)).enumerate() {
             match item {
@@ -178,12 +170,7 @@ impl Walk {
                     index: Some(index),
                     bytes: m.unwrap_contents(),
                 })),
-                Err(error) => {
-                    return sink(Err(InputError {
-                        path: path.into(),
-                        error,
-                    }))
-                }
+                Err(error) => return sink(failed(path, error)),
             }
         }
     }

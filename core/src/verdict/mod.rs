@@ -100,6 +100,23 @@ pub enum Action {
     Reject,
 }
 
+/// The lowercase names used in JSON (`"high"`, `"quarantine"`), for reports that print them.
+macro_rules! names {
+    ($ty:ty { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl $ty {
+            /// The name used in JSON.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(<$ty>::$variant => $name),+
+                }
+            }
+        }
+    };
+}
+names!(Severity { Info => "info", Low => "low", Medium => "medium", High => "high", Critical => "critical" });
+names!(Level { None => "none", Low => "low", Medium => "medium", High => "high", Critical => "critical" });
+names!(Action { Accept => "accept", Tag => "tag", Warn => "warn", Quarantine => "quarantine", Reject => "reject" });
+
 /// A few identifying fields of the scored message, for reports.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct MessageSummary {
@@ -244,6 +261,53 @@ mod tests {
         assert_eq!(Severity::from_weight(0.45), Severity::Medium);
         assert_eq!(Severity::from_weight(0.6), Severity::High);
         assert_eq!(Severity::from_weight(0.95), Severity::Critical);
+    }
+
+    #[test]
+    fn names_are_the_json_names() {
+        let json = |v: &dyn erased::Named| v.json();
+        for s in [
+            Severity::Info,
+            Severity::Low,
+            Severity::Medium,
+            Severity::High,
+            Severity::Critical,
+        ] {
+            assert_eq!(json(&s), s.as_str());
+        }
+        for l in [
+            Level::None,
+            Level::Low,
+            Level::Medium,
+            Level::High,
+            Level::Critical,
+        ] {
+            assert_eq!(json(&l), l.as_str());
+        }
+        for a in [
+            Action::Accept,
+            Action::Tag,
+            Action::Warn,
+            Action::Quarantine,
+            Action::Reject,
+        ] {
+            assert_eq!(json(&a), a.as_str());
+        }
+    }
+
+    mod erased {
+        pub(super) trait Named {
+            fn json(&self) -> String;
+        }
+        impl<T: serde::Serialize> Named for T {
+            fn json(&self) -> String {
+                serde_json::to_value(self)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            }
+        }
     }
 
     #[test]
