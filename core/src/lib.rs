@@ -44,15 +44,20 @@ mod detect;
 mod domain;
 mod engine;
 mod message;
+mod names;
 mod policy;
 mod rules;
 mod verdict;
 
 pub use context::{Direction, MessageContext};
+pub use domain::lookalike::{
+    InvalidDomain, Lookalike, LookalikeDetail, ProtectedSource, Technique,
+};
 pub use engine::Engine;
 pub use policy::{
-    Actions, Allow, Auth, BankAccount, Limits, Lists, Organisation, Partner, PartnerKind, Person,
-    Policy, PolicyError, PolicyIssue, Role, RuleOverride, Scoring, Thresholds, Vendor,
+    Actions, Allow, Auth, BankAccount, BrandCategory, Limits, Lists, Organisation, Partner,
+    PartnerKind, Person, Policy, PolicyError, PolicyIssue, Role, RuleOverride, Scoring, Thresholds,
+    Vendor,
 };
 pub use rules::{rule, rules, Family, Rule};
 pub use verdict::{Action, Evidence, Finding, Lang, Level, MessageSummary, Severity, Verdict};

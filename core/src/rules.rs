@@ -21,6 +21,8 @@ pub enum Family {
     Identity,
     /// Sender addresses and domains (Reply-To, lookalikes, own-domain spoofing).
     Sender,
+    /// Links in the body.
+    Links,
 }
 
 impl Family {
@@ -30,6 +32,7 @@ impl Family {
             Family::Message => "message",
             Family::Identity => "identity",
             Family::Sender => "sender",
+            Family::Links => "links",
         }
     }
 }
@@ -210,11 +213,258 @@ pub(crate) static REPLY_TO_MISMATCH: Rule = Rule {
     renamed_from: &[],
 };
 
+/// `sender.lookalike_domain`
+pub(crate) static SENDER_LOOKALIKE: Rule = Rule {
+    id: "sender.lookalike_domain",
+    family: Family::Sender,
+    default_weight: 0.85,
+    summary: "A sender domain imitates a protected domain (own, partner, vendor or well-known brand).",
+    description: "The domains in From, Sender, Reply-To, Return-Path, the envelope sender and \
+        addresses written in the display name are compared with every protected domain: the \
+        organisation's, partners', vendors', protected people's, `lists.protected_domains` and \
+        the built-in brands (banks, carriers, webmail, payment services, marketplaces). The \
+        comparison works on confusable skeletons (UTS #39 plus extra Cyrillic, Greek and \
+        small-capital lookalikes, with diacritics removed and rn/m, vv/w, 0/o, 1/l folded), so \
+        homoglyph and IDN domains match exactly, and finds single edits (two on long names), \
+        the same name under another suffix, the suffix glued to the name, a dot inserted, the \
+        name plus other words (combosquat) and the name inside a foreign host (embedding). A \
+        lookalike partner domain is how most supplier-invoice fraud starts.",
+    false_positives: "Real companies do have similar names. Matches are graded: homoglyphs, \
+        single edits of names of six letters or more, glued suffixes and embedded domains are \
+        strong; the same name under another suffix, edits of the first letter, differences only \
+        in digits, combinations with short names and everything about names of four letters or \
+        fewer are weaker (Chromium's filters). Protected domains and their subdomains never \
+        match; a sister company's domain goes into `allow.lookalike_domains`. When the host \
+        says the sender is a known correspondent the weight is halved.",
+    references: &[
+        "Unicode Technical Standard #39, section 4 (confusable detection, skeletons)",
+        "Chromium components/lookalikes/core/lookalike_url_util.cc",
+        "dnstwist (permutation fuzzers)",
+        "Kintis et al., 'Hiding in Plain Sight: A Longitudinal Study of Combosquatting Abuse', CCS 2017",
+    ],
+    evidence: &[
+        ("header", "from | sender | reply_to | return_path | envelope_from | display_name"),
+        ("domain", "the sender's registrable domain"),
+        ("protected", "the protected domain it imitates"),
+        ("technique", "homoglyph | transposition | bitsquatting | omission | insertion | repetition | vowel_swap | hyphenation | plural | replacement | edit_distance | dot_insertion | tld_swap | glued_tld | combosquat | embedding"),
+        ("match", "high | medium | low: how strong the resemblance is"),
+        ("owner", "who owns the protected domain (organisation, partner, vendor or brand name)"),
+    ],
+    explain_en: "The sender domain {domain} ({header|t}) imitates {protected} ({technique|t}).",
+    explain_zh: "发件域名 {domain}（{header|t}）仿冒了 {protected}（{technique|t}）。",
+    renamed_from: &[],
+};
+
+/// `sender.freemail_impersonation`
+pub(crate) static FREEMAIL_IMPERSONATION: Rule = Rule {
+    id: "sender.freemail_impersonation",
+    family: Family::Sender,
+    default_weight: 0.7,
+    summary: "A partner's company or contact person writes from a personal free-mail account.",
+    description: "The display name names a partner or vendor company from the policy, or a \
+        protected person whose addresses are at a partner's domain, but the message comes from a \
+        free-mail provider (gmail.com, qq.com, 163.com, ...). Attackers open free-mail accounts \
+        in a supplier's or customer's name and ask for payment to new accounts; genuine partners \
+        write from their company domain.",
+    false_positives: "Small partners sometimes do use free mail. Tell mailrisk which addresses \
+        are known (`MessageContext::known_correspondent`): a known correspondent is not \
+        reported.",
+    references: &[
+        "FBI IC3 Public Service Announcement I-091019-PSA (BEC)",
+        "sublime-rules: impersonation of a vendor from free-mail",
+    ],
+    evidence: &[
+        ("from", "the From address"),
+        ("name", "the display name"),
+        ("claimed", "the partner company or person named"),
+        ("kind", "company | person"),
+    ],
+    explain_en: "{name} <{from}> claims to be {claimed} ({kind|t}) but writes from a personal free-mail account.",
+    explain_zh: "{name} <{from}> 自称 {claimed}（{kind|t}），却使用个人免费邮箱发信。",
+    renamed_from: &[],
+};
+
+/// `sender.own_domain_spoof`
+pub(crate) static OWN_DOMAIN_SPOOF: Rule = Rule {
+    id: "sender.own_domain_spoof",
+    family: Family::Sender,
+    default_weight: 0.8,
+    summary: "Inbound mail claims to come from the organisation's own domain.",
+    description: "The From address is in one of the organisation's own domains, yet the message \
+        arrived from outside: the host scored it as inbound and the connecting client (from \
+        `MessageContext::client_ip`, else the topmost Received hop, which the receiving server \
+        wrote) is not in `organisation.internal_networks`. Forged own-domain mail from \
+        \"the boss\" is the classic CEO-fraud opening.",
+    false_positives: "Third-party services that send as your domain (CRM, ticketing, \
+        newsletters) arrive from outside. Until sender authentication feeds this rule, list \
+        their networks in `organisation.internal_networks`. Without a known client address the \
+        rule weighs less.",
+    references: &[
+        "FBI IC3 Public Service Announcement I-091019-PSA (BEC)",
+        "rspamd rules (FORGED_SENDER, own-domain spoofing composites)",
+    ],
+    evidence: &[
+        ("from", "the From address"),
+        ("client", "the connecting client's IP address, or \"unknown\""),
+        ("basis", "client_outside (a client address outside the internal networks) | inbound (only the direction says so)"),
+    ],
+    explain_en: "The message claims to come from your own domain ({from}) but arrived from outside ({client}).",
+    explain_zh: "邮件自称来自本单位域名（{from}），却是从外部（{client}）发来的。",
+    renamed_from: &[],
+};
+
+/// `sender.first_contact`
+pub(crate) static FIRST_CONTACT: Rule = Rule {
+    id: "sender.first_contact",
+    family: Family::Sender,
+    default_weight: 0.15,
+    summary: "First message from this sender (per the host's correspondence history).",
+    description: "The host tells mailrisk which addresses it has exchanged mail with \
+        (`MessageContext::known_correspondent`). A first contact is weak on its own but makes \
+        impersonation findings stronger, and known correspondents suppress person \
+        impersonation, as Microsoft's mailbox intelligence does.",
+    false_positives: "Every new customer is a first contact; the weight is low for that reason. \
+        The rule is silent when the host supplied no history.",
+    references: &["Microsoft Defender for Office 365, anti-phishing: mailbox intelligence"],
+    evidence: &[("from", "the From address")],
+    explain_en: "This is the first message from {from}.",
+    explain_zh: "这是 {from} 第一次来信。",
+    renamed_from: &[],
+};
+
+/// `identity.person_impersonation`
+pub(crate) static PERSON_IMPERSONATION: Rule = Rule {
+    id: "identity.person_impersonation",
+    family: Family::Identity,
+    default_weight: 0.8,
+    summary: "The display name is a protected person's name, but the address is not theirs.",
+    description: "The display name names a person from the policy's `people` (name or alias) \
+        while the address is none of that person's. Names are compared after NFKC, removal of \
+        invisible characters, diacritics and tone marks, titles (Mr, CEO, 总经理, 先生) and \
+        punctuation, with Han characters spelled out in pinyin and each word reduced to its \
+        confusable skeleton: \"Li Wei\", \"LI, Wei\", \"W. Li\", \"LiWei\", \"Lǐ Wěi\", \"李伟\", \
+        \"Li Wеi\" with a Cyrillic е and \"𝐋𝐢 𝐖𝐞𝐢\" all name the same person. Executives and \
+        finance staff weigh most.",
+    false_positives: "Namesakes are common, Chinese names especially. The rule is silent for \
+        senders in the organisation's own domains (forged own-domain mail is \
+        `sender.own_domain_spoof`), at partner and vendor domains (a supplier's contact who \
+        shares the CEO's name), for notification services, and for known correspondents; a \
+        partner's contact writing from free mail is `sender.freemail_impersonation` instead.",
+    references: &[
+        "Microsoft Defender for Office 365, anti-phishing: user impersonation protection",
+        "Unicode Standard Annex #15 (NFKC), Technical Standard #39 (skeletons)",
+    ],
+    evidence: &[
+        ("name", "the display name"),
+        ("person", "the protected person's name in the policy"),
+        ("role", "executive | finance | staff"),
+        ("from", "the From address"),
+        ("match", "exact | reordered | initials"),
+    ],
+    explain_en: "The sender calls themself {name}, like {person} ({role|t}), but writes from {from}, which is not one of their addresses.",
+    explain_zh: "发件人自称 {name}，与{role|t} {person} 同名，但发信地址 {from} 并不是此人的地址。",
+    renamed_from: &[],
+};
+
+/// `identity.brand_display_name`
+pub(crate) static BRAND_DISPLAY_NAME: Rule = Rule {
+    id: "identity.brand_display_name",
+    family: Family::Identity,
+    default_weight: 0.6,
+    summary: "The display name uses a protected company or brand name, from an unrelated domain.",
+    description: "The display name contains the name of the organisation itself, a partner, a \
+        vendor or a built-in brand (\"DHL Express\", \"PayPal\", \"中国银行\"), as whole words \
+        after the same normalisation as person names and with legal forms (Co., Ltd, GmbH, \
+        有限公司) removed, while the From domain is not one of that company's domains.",
+    false_positives: "Resellers, agents and forwarders mention carriers' names (\"Ningbo Agent for \
+        Maersk\"); such mail still reaches this rule, which is why it weighs less for built-in \
+        brands than for the organisation's own name. Mail from the brand's own domains, and \
+        from the organisation's own domains for its own name, is never reported.",
+    references: &[
+        "rspamd rules/misc.lua (brand spoofing in display names)",
+        "sublime-rules: brand impersonation rules",
+    ],
+    evidence: &[
+        ("name", "the display name"),
+        ("brand", "the company or brand named"),
+        ("kind", "organisation | partner | vendor | brand"),
+        ("from", "the From address"),
+    ],
+    explain_en: "The display name {name} uses the name of {brand} ({kind|t}), but the message comes from {from}.",
+    explain_zh: "显示名称 {name} 使用了 {brand}（{kind|t}）的名称，但邮件来自 {from}。",
+    renamed_from: &[],
+};
+
+/// `identity.unusual_characters`
+pub(crate) static UNUSUAL_CHARACTERS: Rule = Rule {
+    id: "identity.unusual_characters",
+    family: Family::Identity,
+    default_weight: 0.45,
+    summary: "The display name or address contains invisible characters, mixed scripts or look-alike letter forms.",
+    description: "Invisible characters (zero-width, bidirectional controls, tags), words mixing \
+        scripts (Latin with Cyrillic or Greek inside one word), mathematical alphanumerics \
+        (𝐏𝐚𝐲𝐏𝐚𝐥) and enclosed letters make a name look like another one to people while \
+        defeating plain-text filters.",
+    false_positives: "Chinese, Japanese and Korean names mixed with Latin (\"李伟 David\") are \
+        normal and not reported: mixing is judged per word, and the Latin-with-CJK combinations \
+        UTS #39 calls highly restrictive are allowed. Emoji are not reported.",
+    references: &[
+        "Unicode Technical Standard #39, section 5 (mixed-script detection)",
+        "Unicode Technical Report #36 (security considerations)",
+    ],
+    evidence: &[
+        ("where", "display_name | address"),
+        ("kind", "invisible | mixed_script | math_alphanumeric | enclosed"),
+        ("text", "the word concerned, invisible characters shown as <U+200B>"),
+    ],
+    explain_en: "The sender's {where|t} contains {kind|t}: {text}.",
+    explain_zh: "发件人的{where|t}包含{kind|t}：{text}。",
+    renamed_from: &[],
+};
+
+/// `links.lookalike_domain`
+pub(crate) static LINK_LOOKALIKE: Rule = Rule {
+    id: "links.lookalike_domain",
+    family: Family::Links,
+    default_weight: 0.7,
+    summary: "A link goes to a host that imitates a protected domain.",
+    description: "Every link host in the body is checked against the protected domains with the \
+        same index as sender domains (homoglyphs, edits, suffix swaps, combosquats, embedding \
+        such as acme-trade.com.secure-docs.io). A lookalike login or invoice page is where \
+        credentials and payments are taken.",
+    false_positives: "The same grading as `sender.lookalike_domain`; a link to a protected \
+        domain or its subdomains never matches. One finding per message, for the strongest \
+        link.",
+    references: &[
+        "Chromium components/lookalikes/core/lookalike_url_util.cc",
+        "rspamd src/plugins/lua/phishing.lua",
+    ],
+    evidence: &[
+        ("host", "the link's host"),
+        ("protected", "the protected domain it imitates"),
+        ("technique", "as for sender.lookalike_domain"),
+        ("match", "high | medium | low"),
+        ("url", "the link, at most 200 characters"),
+        ("count", "number of links to lookalike hosts"),
+    ],
+    explain_en: "A link goes to {host}, which imitates {protected} ({technique|t}).",
+    explain_zh: "邮件中的链接指向 {host}，该域名仿冒了 {protected}（{technique|t}）。",
+    renamed_from: &[],
+};
+
 static CATALOGUE: &[&Rule] = &[
     &MALFORMED_FROM,
     &LIMIT_EXCEEDED,
     &DISPLAY_NAME_ADDRESS,
+    &PERSON_IMPERSONATION,
+    &BRAND_DISPLAY_NAME,
+    &UNUSUAL_CHARACTERS,
     &REPLY_TO_MISMATCH,
+    &SENDER_LOOKALIKE,
+    &FREEMAIL_IMPERSONATION,
+    &OWN_DOMAIN_SPOOF,
+    &FIRST_CONTACT,
+    &LINK_LOOKALIKE,
 ];
 
 /// Every rule mailrisk knows, in catalogue order.

@@ -3,6 +3,7 @@
 //! Exit codes: 0 every input was read and scanned; 1 some input could not be read (reported on
 //! stderr, the rest was scanned); 2 usage or policy error.
 
+mod domains;
 mod report;
 mod sources;
 
@@ -35,6 +36,9 @@ enum Command {
         #[command(subcommand)]
         command: PolicyCommand,
     },
+    /// Check candidate domains, one per line, against the protected domains; prints one JSON
+    /// line per candidate, in input order.
+    Domains(domains::DomainsArgs),
     /// List the detection rules.
     Rules {
         /// Output format.
@@ -124,6 +128,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }),
         Command::Rules { format } => rules(format),
+        Command::Domains(args) => match args.policy_path().map(load_policy).transpose() {
+            Ok(policy) => domains::run(args, policy),
+            Err(e) => Err(e),
+        },
     };
     result.unwrap_or_else(|message| {
         eprintln!("mailrisk: {message}");

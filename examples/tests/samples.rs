@@ -12,6 +12,8 @@ struct Expect {
     fires: Vec<String>,
     level: Level,
     subject: Option<String>,
+    /// Policy file under examples/ to score with (the built-in default otherwise).
+    policy: Option<String>,
 }
 
 fn mail_dir() -> &'static Path {
@@ -25,7 +27,8 @@ fn expectations() -> BTreeMap<String, Expect> {
 
 #[test]
 fn every_sample_meets_its_expectation() {
-    let engine = Engine::default();
+    let default_engine = Engine::default();
+    let mut engines: BTreeMap<String, Engine> = BTreeMap::new();
     let expected = expectations();
     let mut files: Vec<_> = std::fs::read_dir(mail_dir())
         .expect("mail dir")
@@ -50,6 +53,15 @@ fn every_sample_meets_its_expectation() {
             continue;
         };
         let raw = std::fs::read(path).expect("read");
+        let engine = match &exp.policy {
+            None => &default_engine,
+            Some(file) => engines.entry(file.clone()).or_insert_with(|| {
+                let text =
+                    std::fs::read_to_string(mail_dir().join("..").join(file)).expect("policy file");
+                Engine::new(mailrisk::Policy::from_toml_str(&text).expect("policy parses"))
+                    .expect("policy valid")
+            }),
+        };
         let verdict = engine.score_message(&raw, &MessageContext::inbound());
         let mut got: Vec<&str> = verdict.findings().iter().map(|f| f.id()).collect();
         got.sort_unstable();

@@ -1,11 +1,17 @@
 //! `identity.*` rules: who the message claims to be from.
 
+use unicode_security::mixed_script::AugmentedScriptSet;
+
 use crate::context::MessageContext;
-use crate::detect::is_recipient_org;
+use crate::detect::{is_partner_contact, is_recipient_org, Contact};
 use crate::domain;
 use crate::engine::Engine;
 use crate::message::MessageView;
-use crate::rules::DISPLAY_NAME_ADDRESS;
+use crate::names::{all_tokens, company_tokens, is_invisible};
+use crate::policy::Role;
+use crate::rules::{
+    BRAND_DISPLAY_NAME, DISPLAY_NAME_ADDRESS, PERSON_IMPERSONATION, UNUSUAL_CHARACTERS,
+};
 use crate::verdict::{Evidence, Findings};
 
 pub(crate) fn check(
@@ -15,6 +21,195 @@ pub(crate) fn check(
     out: &mut Findings<'_>,
 ) {
     display_name_address(view, engine, ctx, out);
+    person_impersonation(view, engine, ctx, out);
+    brand_display_name(view, engine, ctx, out);
+    unusual_characters(view, out);
+}
+
+/// `identity.person_impersonation`: a protected person's name on someone else's address.
+fn person_impersonation(
+    view: &MessageView,
+    engine: &Engine,
+    ctx: &MessageContext,
+    out: &mut Findings<'_>,
+) {
+    let Some(author) = view.author() else {
+        return;
+    };
+    let (Some(name), Some(addr), Some(org)) = (
+        author.name.as_deref(),
+        author.address.as_deref(),
+        author.org.as_deref(),
+    ) else {
+        return;
+    };
+    // Lists post in the member's name from the list's address; notification services show the
+    // organiser's name; own-domain forgeries and partners' namesakes are other rules' business.
+    if view.list.is_list()
+        || engine.is_notification_sender(addr)
+        || engine.own_domains.contains_org(org)
+        || engine.partner_orgs.contains_org(org)
+    {
+        return;
+    }
+    let Some(hit) = engine.people.find(name) else {
+        return;
+    };
+    let person = hit.person;
+    if person
+        .addresses
+        .iter()
+        .any(|a| a.trim().eq_ignore_ascii_case(addr))
+    {
+        return;
+    }
+    let contact = Contact::of(ctx, addr);
+    if contact == Contact::Known
+        || (engine.freemail.contains_org(org) && is_partner_contact(person, engine))
+    {
+        return;
+    }
+    let role = match person.role {
+        Role::Executive => "executive",
+        Role::Finance => "finance",
+        _ => "staff",
+    };
+    let strength = if role == "staff" { 0.75 } else { 1.0 };
+    out.add(
+        &PERSON_IMPERSONATION,
+        strength * contact.factor(),
+        Evidence::new()
+            .with("name", name)
+            .with("person", person.name.as_str())
+            .with("role", role)
+            .with("from", addr)
+            .with("match", hit.how.as_str()),
+    );
+}
+
+/// `identity.brand_display_name`: a protected company or brand name on an unrelated domain.
+fn brand_display_name(
+    view: &MessageView,
+    engine: &Engine,
+    ctx: &MessageContext,
+    out: &mut Findings<'_>,
+) {
+    let Some(author) = view.author() else {
+        return;
+    };
+    let (Some(name), Some(addr), Some(org)) = (
+        author.name.as_deref(),
+        author.address.as_deref(),
+        author.org.as_deref(),
+    ) else {
+        return;
+    };
+    if engine.brand_names.is_empty() || engine.is_notification_sender(addr) {
+        return;
+    }
+    let (company, all) = (company_tokens(name), all_tokens(name));
+    let freemail = engine.freemail.contains_org(org);
+    for b in &engine.brand_names {
+        if !b.named_in(&company, &all) || b.domains.contains_org(org) {
+            continue;
+        }
+        if b.kind == "organisation" && engine.own_domains.contains_org(org) {
+            continue;
+        }
+        // A partner's name on free mail is `sender.freemail_impersonation`.
+        if freemail && matches!(b.kind, "partner" | "vendor") {
+            return;
+        }
+        let strength = match b.kind {
+            "organisation" => 1.0,
+            "partner" | "vendor" => 0.85,
+            _ => 0.7,
+        };
+        out.add(
+            &BRAND_DISPLAY_NAME,
+            strength * Contact::of(ctx, addr).factor(),
+            Evidence::new()
+                .with("name", name)
+                .with("brand", b.name.as_str())
+                .with("kind", b.kind)
+                .with("from", addr),
+        );
+        return;
+    }
+}
+
+/// `identity.unusual_characters`: invisible characters, mixed scripts within a word,
+/// mathematical or enclosed letter forms in the sender's display name or address.
+fn unusual_characters(view: &MessageView, out: &mut Findings<'_>) {
+    let Some(author) = view.author() else {
+        return;
+    };
+    let fields = [
+        ("display_name", author.name.as_deref()),
+        ("address", author.address.as_deref()),
+    ];
+    for (place, text) in fields {
+        let Some(text) = text else {
+            continue;
+        };
+        if let Some((kind, word)) = unusual_word(text) {
+            out.add(
+                &UNUSUAL_CHARACTERS,
+                if kind == "invisible" { 1.0 } else { 0.8 },
+                Evidence::new()
+                    .with("where", place)
+                    .with("kind", kind)
+                    .with("text", escape_invisible(word)),
+            );
+            return;
+        }
+    }
+}
+
+/// The first word of `text` with unusual characters, and what is unusual about it.
+fn unusual_word(text: &str) -> Option<(&'static str, &str)> {
+    let is_cjk = |c: char| {
+        matches!(c, '\u{2e80}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}' | '\u{f900}'..='\u{faff}'
+            | '\u{ff65}'..='\u{ff9f}' | '\u{20000}'..='\u{2ffff}')
+    };
+    for word in
+        text.split(|c: char| c.is_whitespace() || matches!(c, ',' | '<' | '>' | '"' | '(' | ')'))
+    {
+        if word.chars().any(is_invisible) {
+            return Some(("invisible", word));
+        }
+        if word.chars().any(|c| matches!(c, '\u{1d400}'..='\u{1d7ff}')) {
+            return Some(("math_alphanumeric", word));
+        }
+        if word
+            .chars()
+            .any(|c| matches!(c, '\u{2460}'..='\u{24ff}' | '\u{1f100}'..='\u{1f1ff}'))
+        {
+            return Some(("enclosed", word));
+        }
+        // Latin next to Han, kana or Hangul is normal in East Asian names; judge the rest.
+        let letters: String = word
+            .chars()
+            .filter(|&c| c.is_alphabetic() && !is_cjk(c))
+            .collect();
+        if !letters.is_empty() && AugmentedScriptSet::for_str(&letters).is_empty() {
+            return Some(("mixed_script", word));
+        }
+    }
+    None
+}
+
+/// `text` with invisible characters written as `\u{...}`.
+fn escape_invisible(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if is_invisible(c) {
+                format!("<U+{:04X}>", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// `identity.display_name_address`: the display name shows an address of another organisation.
@@ -71,7 +266,7 @@ fn display_name_address(
 }
 
 /// Addresses written inside a display name, lowercased. Full-width `＠` and `．` count.
-fn addresses_in(name: &str) -> Vec<String> {
+pub(crate) fn addresses_in(name: &str) -> Vec<String> {
     let folded: Vec<char> = name
         .chars()
         .map(|c| match c {
@@ -229,5 +424,179 @@ mod tests {
              To: buyer@partner.example\nSubject: Please sign\n\nDocument ready.\n",
         );
         assert!(!v.has(RULE));
+    }
+}
+
+#[cfg(test)]
+mod impersonation_tests {
+    //! `identity.person_impersonation`, `identity.brand_display_name`,
+    //! `identity.unusual_characters` under a company policy.
+    use crate::detect::testutil::{assert_explained, score_with};
+    use crate::{MessageContext, Verdict};
+
+    const POLICY: &str = r#"
+        [organisation]
+        name = "Acme Trade Co., Ltd."
+        domains = ["acme-trade.com"]
+        [[people]]
+        name = "Li Wei"
+        aliases = ["李伟"]
+        addresses = ["li.wei@acme-trade.com"]
+        role = "executive"
+        [[people]]
+        name = "Chen Jing"
+        addresses = ["chen.jing@acme-trade.com"]
+        role = "staff"
+        [[vendors]]
+        name = "Ningbo Steel Co., Ltd."
+        domains = ["nbsteel.cn"]
+    "#;
+
+    fn from(from: &str) -> Verdict {
+        from_ctx(from, MessageContext::inbound())
+    }
+
+    fn from_ctx(from: &str, ctx: MessageContext) -> Verdict {
+        let raw = format!(
+            "From: {from}\nTo: wang.fang@acme-trade.com\nSubject: payment\n\nPlease pay today.\n"
+        );
+        let v = score_with(POLICY, &raw, &ctx);
+        assert_explained(&v);
+        v
+    }
+
+    fn evidence(v: &Verdict, rule: &str, key: &str) -> Option<String> {
+        v.findings()
+            .iter()
+            .find(|f| f.id() == rule)
+            .and_then(|f| f.evidence().get(key).map(str::to_string))
+    }
+
+    const PERSON: &str = "identity.person_impersonation";
+    const BRAND: &str = "identity.brand_display_name";
+    const CHARS: &str = "identity.unusual_characters";
+
+    #[test]
+    fn protected_people_are_recognised_in_every_form() {
+        for (name, how) in [
+            ("\"Li Wei\"", "exact"),
+            ("\"WEI, Li\"", "reordered"),
+            ("\"W. Li\"", "initials"),
+            ("\"LiWei\"", "reordered"),
+            ("=?UTF-8?B?5p2O5Lyf?=", "exact"),         // 李伟
+            ("=?UTF-8?Q?L=C7=90_W=C4=9Bi?=", "exact"), // Lǐ Wěi
+            ("=?UTF-8?Q?Li_W=D0=B5i?=", "exact"),      // Cyrillic е
+            ("=?UTF-8?Q?=F0=9D=90=8B=F0=9D=90=A2_Wei?=", "exact"), // mathematical bold Li
+            ("\"Mr. Li Wei (CEO)\"", "exact"),
+        ] {
+            let v = from(&format!("{name} <ceo.office@gmail.com>"));
+            assert_eq!(
+                evidence(&v, PERSON, "match").as_deref(),
+                Some(how),
+                "{name}"
+            );
+            assert_eq!(evidence(&v, PERSON, "role").as_deref(), Some("executive"));
+        }
+    }
+
+    #[test]
+    fn executives_weigh_more_than_staff() {
+        let exec = from("\"Li Wei\" <x1@outlook-mail.example>");
+        let staff = from("\"Chen Jing\" <x1@outlook-mail.example>");
+        let w = |v: &Verdict| {
+            v.findings()
+                .iter()
+                .find(|f| f.id() == PERSON)
+                .map(|f| f.weight())
+        };
+        assert!(w(&exec) > w(&staff) && w(&staff) > Some(0.0));
+    }
+
+    #[test]
+    fn real_addresses_namesakes_and_known_correspondents_are_quiet() {
+        for quiet in [
+            "\"Li Wei\" <li.wei@acme-trade.com>", // the person's own address
+            "\"Li Wei\" <li.wei2@acme-trade.com>", // own domain: own_domain_spoof's business
+            "\"Li Wei\" <li.wei@nbsteel.cn>",     // the vendor's namesake
+            "\"Li Wei (Google Calendar)\" <calendar-notification@google.com>",
+            "\"Li Wei\" <calendar-notification@google.com>",
+            "\"Wei\" <someone@gmail.com>", // one word names nobody
+            "\"Li Weiming\" <someone@gmail.com>",
+        ] {
+            assert!(!from(quiet).has(PERSON), "{quiet}");
+        }
+        let known = MessageContext::inbound().known_correspondent(|a| a == "liwei.home@gmail.com");
+        assert!(!from_ctx("\"Li Wei\" <liwei.home@gmail.com>", known).has(PERSON));
+        let list = score_with(
+            POLICY,
+            "From: \"Li Wei\" <forum@lists.example.org>\nList-Id: <trade.lists.example.org>\n\
+             To: trade@lists.example.org\nSubject: hi\n\nhello\n",
+            &MessageContext::inbound(),
+        );
+        assert!(!list.has(PERSON));
+    }
+
+    #[test]
+    fn first_contact_strengthens_and_history_weakens() {
+        let w = |ctx: MessageContext| {
+            let v = from_ctx("\"Li Wei\" <ceo.office@gmail.com>", ctx);
+            v.findings()
+                .iter()
+                .find(|f| f.id() == PERSON)
+                .map(|f| f.weight())
+        };
+        let first = w(MessageContext::inbound().known_correspondent(|_| false));
+        let unknown = w(MessageContext::inbound());
+        assert!(first > unknown, "{first:?} {unknown:?}");
+    }
+
+    #[test]
+    fn company_and_brand_names_from_foreign_domains() {
+        let v = from("\"Acme Trade Finance\" <finance@acme-trade-pay.example>");
+        assert_eq!(evidence(&v, BRAND, "kind").as_deref(), Some("organisation"));
+        let v = from("\"Ningbo Steel Accounts\" <accounts@steel-payments.example>");
+        assert_eq!(evidence(&v, BRAND, "kind").as_deref(), Some("vendor"));
+        let v = from("=?UTF-8?B?5Lit5Zu96ZO26KGM5a6i5pyN?= <notice@boc-service.example>"); // 中国银行客服
+        assert_eq!(evidence(&v, BRAND, "brand").as_deref(), Some("中国银行"));
+        for quiet in [
+            "\"Acme Trade Finance\" <finance@acme-trade.com>",
+            "\"Ningbo Steel Accounts\" <accounts@nbsteel.cn>",
+            "\"PayPal\" <service@paypal.com>",
+            "\"DHL Express\" <noreply@dhl.com>",
+            "\"Evergreen Trading\" <sales@evergreen-trading.example>", // a word, not the carrier
+            "\"Steel Supplies Ltd\" <sales@steel.example>",
+        ] {
+            assert!(!from(quiet).has(BRAND), "{quiet}");
+        }
+    }
+
+    #[test]
+    fn unusual_characters_in_names_and_addresses() {
+        let kind = |f: &str| evidence(&from(f), CHARS, "kind");
+        assert_eq!(
+            kind("=?UTF-8?Q?Pay=E2=80=8BPal?= <a@b.example>").as_deref(),
+            Some("invisible")
+        );
+        assert_eq!(
+            kind("=?UTF-8?Q?P=D0=B0yPal?= <a@b.example>").as_deref(),
+            Some("mixed_script")
+        );
+        assert_eq!(
+            kind("=?UTF-8?Q?=F0=9D=90=8F=F0=9D=90=9A=F0=9D=90=B2?= <a@b.example>").as_deref(),
+            Some("math_alphanumeric")
+        );
+        assert_eq!(
+            kind("=?UTF-8?Q?=E2=93=85ay?= <a@b.example>").as_deref(),
+            Some("enclosed")
+        );
+        // Chinese names next to Latin ones, accented Latin, Cyrillic names and emoji are normal.
+        for quiet in [
+            "=?UTF-8?B?5p2O5LyfIERhdmlk?= <david@x.example>", // 李伟 David
+            "=?UTF-8?Q?Jos=C3=A9_M=C3=BCller?= <jose@x.example>",
+            "=?UTF-8?B?0JjQstCw0L0g0J/QtdGC0YDQvtCy?= <ivan@x.example>", // Иван Петров
+            "=?UTF-8?Q?Sales_=F0=9F=93=A6?= <sales@x.example>",
+        ] {
+            assert!(!from(quiet).has(CHARS), "{quiet}");
+        }
     }
 }

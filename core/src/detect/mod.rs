@@ -1,7 +1,8 @@
 //! Detectors. One file per family; each exposes `check(view, engine, ctx, out)`, reads only the
 //! [`MessageView`](crate::message::MessageView), and never talks to another detector.
 
-mod identity;
+pub(crate) mod identity;
+pub(crate) mod links;
 mod message;
 mod sender;
 
@@ -22,9 +23,54 @@ pub(crate) fn run(
         Direction::Inbound | Direction::Internal => {
             identity::check(view, engine, ctx, out);
             sender::check(view, engine, ctx, out);
+            links::check(view, engine, out);
         }
         Direction::Outbound { .. } => {}
     }
+}
+
+/// What the host's correspondence history says about a sender.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Contact {
+    /// Mail has been exchanged with this address before.
+    Known,
+    /// The host keeps a history and this address is not in it.
+    First,
+    /// The host supplied no history.
+    Unknown,
+}
+
+impl Contact {
+    pub(crate) fn of(ctx: &MessageContext, address: &str) -> Contact {
+        if !ctx.has_correspondent_knowledge() {
+            Contact::Unknown
+        } else if ctx.is_known_correspondent(address) {
+            Contact::Known
+        } else {
+            Contact::First
+        }
+    }
+
+    /// How much an impersonation finding keeps: all of it on first contact, less without
+    /// history, half for a known correspondent.
+    pub(crate) fn factor(self) -> f64 {
+        match self {
+            Contact::First => 1.0,
+            Contact::Unknown => 0.9,
+            Contact::Known => 0.5,
+        }
+    }
+}
+
+/// Whether a protected person is a partner's contact: they have addresses, and all of them are
+/// at domains that are neither the organisation's own nor free-mail.
+pub(crate) fn is_partner_contact(person: &crate::policy::Person, engine: &Engine) -> bool {
+    !person.addresses.is_empty()
+        && person.addresses.iter().all(|a| {
+            crate::domain::address_org(a).is_some_and(|o| {
+                !engine.own_domains.contains_org(&o) && !engine.freemail.contains_org(&o)
+            })
+        })
 }
 
 /// Every recipient address: envelope recipients and To/Cc, lowercased.

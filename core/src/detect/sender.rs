@@ -1,10 +1,16 @@
 //! `sender.*` rules: the addresses a reply or bounce would go to.
 
-use crate::context::MessageContext;
-use crate::detect::recipient_addresses;
+use crate::context::{Direction, MessageContext};
+use crate::detect::identity::addresses_in;
+use crate::detect::links::match_strength;
+use crate::detect::{is_partner_contact, recipient_addresses, Contact};
+use crate::domain;
 use crate::engine::Engine;
 use crate::message::MessageView;
-use crate::rules::REPLY_TO_MISMATCH;
+use crate::names::{all_tokens, company_tokens};
+use crate::rules::{
+    FIRST_CONTACT, FREEMAIL_IMPERSONATION, OWN_DOMAIN_SPOOF, REPLY_TO_MISMATCH, SENDER_LOOKALIKE,
+};
 use crate::verdict::{Evidence, Findings};
 
 pub(crate) fn check(
@@ -14,6 +20,198 @@ pub(crate) fn check(
     out: &mut Findings<'_>,
 ) {
     reply_to_mismatch(view, engine, ctx, out);
+    lookalike_domain(view, engine, ctx, out);
+    freemail_impersonation(view, engine, ctx, out);
+    own_domain_spoof(view, engine, ctx, out);
+    first_contact(view, engine, ctx, out);
+}
+
+/// `sender.lookalike_domain`: every sender domain checked against the protected domains; one
+/// finding per lookalike domain, naming the first header it appeared in.
+fn lookalike_domain(
+    view: &MessageView,
+    engine: &Engine,
+    ctx: &MessageContext,
+    out: &mut Findings<'_>,
+) {
+    let mut domains: Vec<(&'static str, String)> = Vec::new();
+    let mut push = |header: &'static str, addr: &str| {
+        if let Some((_, d)) = domain::split_address(addr) {
+            domains.push((header, d.to_string()));
+        }
+    };
+    for mb in view.author_mailboxes() {
+        if let Some(a) = mb.address.as_deref() {
+            push("from", a);
+        }
+    }
+    if let Some(a) = view.sender.as_ref().and_then(|m| m.address.as_deref()) {
+        push("sender", a);
+    }
+    for a in view.reply_to.iter().filter_map(|m| m.address.as_deref()) {
+        push("reply_to", a);
+    }
+    if let Some(a) = view.return_path.as_deref() {
+        push("return_path", a);
+    }
+    if let Some(a) = ctx.get_envelope_from() {
+        push("envelope_from", a);
+    }
+    for name in view.author_mailboxes().filter_map(|m| m.name.as_deref()) {
+        for a in addresses_in(name) {
+            push("display_name", &a);
+        }
+    }
+    let contact = view
+        .author()
+        .and_then(|a| a.address.as_deref())
+        .map_or(Contact::Unknown, |a| Contact::of(ctx, a));
+    let mut reported: Vec<String> = Vec::new();
+    for (header, d) in domains {
+        let Ok(Some(m)) = engine.check_domain(&d) else {
+            continue;
+        };
+        // Free-mail providers are real providers, never someone's lookalike.
+        if engine.freemail.contains_org(&m.detail.candidate)
+            || reported.contains(&m.detail.candidate)
+        {
+            continue;
+        }
+        reported.push(m.detail.candidate.clone());
+        out.add(
+            &SENDER_LOOKALIKE,
+            match_strength(m.severity) * contact.factor(),
+            Evidence::new()
+                .with("header", header)
+                .with("domain", m.detail.candidate)
+                .with("protected", m.protected)
+                .with("technique", m.technique.as_str())
+                .with("match", m.severity.as_str())
+                .with("owner", m.detail.owner),
+        );
+    }
+}
+
+/// `sender.freemail_impersonation`: a partner company or a partner's contact, on free mail.
+fn freemail_impersonation(
+    view: &MessageView,
+    engine: &Engine,
+    ctx: &MessageContext,
+    out: &mut Findings<'_>,
+) {
+    let Some(author) = view.author() else {
+        return;
+    };
+    let (Some(name), Some(addr), Some(org)) = (
+        author.name.as_deref(),
+        author.address.as_deref(),
+        author.org.as_deref(),
+    ) else {
+        return;
+    };
+    if !engine.freemail.contains_org(org) || view.list.is_list() {
+        return;
+    }
+    let contact = Contact::of(ctx, addr);
+    if contact == Contact::Known {
+        return;
+    }
+    let claim = match engine.people.find(name) {
+        Some(hit)
+            if is_partner_contact(hit.person, engine)
+                && !hit
+                    .person
+                    .addresses
+                    .iter()
+                    .any(|a| a.trim().eq_ignore_ascii_case(addr)) =>
+        {
+            Some((hit.person.name.clone(), "person"))
+        }
+        _ => {
+            let (company, all) = (company_tokens(name), all_tokens(name));
+            engine
+                .brand_names
+                .iter()
+                .find(|b| matches!(b.kind, "partner" | "vendor") && b.named_in(&company, &all))
+                .map(|b| (b.name.clone(), "company"))
+        }
+    };
+    let Some((claimed, kind)) = claim else {
+        return;
+    };
+    out.add(
+        &FREEMAIL_IMPERSONATION,
+        contact.factor(),
+        Evidence::new()
+            .with("from", addr)
+            .with("name", name)
+            .with("claimed", claimed)
+            .with("kind", kind),
+    );
+}
+
+/// `sender.own_domain_spoof`: inbound mail with a From in the organisation's own domains.
+fn own_domain_spoof(
+    view: &MessageView,
+    engine: &Engine,
+    ctx: &MessageContext,
+    out: &mut Findings<'_>,
+) {
+    if !matches!(ctx.direction(), Direction::Inbound) {
+        return;
+    }
+    let Some(author) = view.author() else {
+        return;
+    };
+    let (Some(addr), Some(org)) = (author.address.as_deref(), author.org.as_deref()) else {
+        return;
+    };
+    if !engine.own_domains.contains_org(org) {
+        return;
+    }
+    // The client the host names, else the one our own server recorded in the topmost
+    // Received header (skipping local re-injection by content filters).
+    let client = ctx.get_client_ip().or_else(|| {
+        view.received
+            .iter()
+            .filter_map(|h| h.from_ip)
+            .find(|ip| !ip.is_loopback())
+    });
+    let networks = &engine.policy.organisation.internal_networks;
+    let (client, basis, strength) = match client {
+        Some(ip) if networks.iter().any(|n| n.contains(ip)) => return,
+        Some(ip) => (ip.to_string(), "client_outside", 1.0),
+        None => ("unknown".to_string(), "inbound", 0.7),
+    };
+    out.add(
+        &OWN_DOMAIN_SPOOF,
+        strength,
+        Evidence::new()
+            .with("from", addr)
+            .with("client", client)
+            .with("basis", basis),
+    );
+}
+
+/// `sender.first_contact`: the host's history does not know the sender.
+fn first_contact(
+    view: &MessageView,
+    engine: &Engine,
+    ctx: &MessageContext,
+    out: &mut Findings<'_>,
+) {
+    if !matches!(ctx.direction(), Direction::Inbound) {
+        return;
+    }
+    let Some(addr) = view.author().and_then(|a| a.address.as_deref()) else {
+        return;
+    };
+    if view.list.is_list() || engine.is_notification_sender(addr) {
+        return;
+    }
+    if Contact::of(ctx, addr) == Contact::First {
+        out.add(&FIRST_CONTACT, 1.0, Evidence::new().with("from", addr));
+    }
 }
 
 /// `sender.reply_to_mismatch`: Reply-To in another organisation or at a free-mail provider.
@@ -168,5 +366,157 @@ mod tests {
         assert!(!v.has(RULE));
         let v = score_with("", raw, &MessageContext::internal());
         assert!(v.has(RULE));
+    }
+}
+
+#[cfg(test)]
+mod impersonation_tests {
+    //! `sender.lookalike_domain`, `sender.freemail_impersonation`, `sender.own_domain_spoof`,
+    //! `sender.first_contact` under a company policy.
+    use crate::detect::testutil::{assert_explained, score_with};
+    use crate::{MessageContext, Verdict};
+
+    const POLICY: &str = r#"
+        [organisation]
+        name = "Acme Trade Co., Ltd."
+        domains = ["acme-trade.com"]
+        internal_networks = ["10.20.0.0/16"]
+        [[partners]]
+        name = "Müller GmbH"
+        domains = ["mueller-gmbh.de"]
+        [[people]]
+        name = "Anna Schneider"
+        addresses = ["anna.schneider@mueller-gmbh.de"]
+    "#;
+
+    fn score(headers: &str, ctx: &MessageContext) -> Verdict {
+        let raw = format!("{headers}\nTo: sales@acme-trade.com\nSubject: order\n\nSee attached.\n");
+        let v = score_with(POLICY, &raw, ctx);
+        assert_explained(&v);
+        v
+    }
+
+    fn evidence(v: &Verdict, rule: &str, key: &str) -> Option<String> {
+        v.findings()
+            .iter()
+            .find(|f| f.id() == rule)
+            .and_then(|f| f.evidence().get(key).map(str::to_string))
+    }
+
+    const LOOKALIKE: &str = "sender.lookalike_domain";
+    const FREEMAIL: &str = "sender.freemail_impersonation";
+    const SPOOF: &str = "sender.own_domain_spoof";
+    const FIRST: &str = "sender.first_contact";
+
+    #[test]
+    fn lookalikes_are_found_in_every_sender_header() {
+        let inbound = MessageContext::inbound();
+        for (headers, header) in [
+            ("From: a@acme-tarde.com", "from"),
+            (
+                "From: a@partner.example\nSender: b@mueIler-gmbh.de",
+                "sender",
+            ),
+            (
+                "From: a@partner.example\nReply-To: a@acme-trade.co",
+                "reply_to",
+            ),
+            (
+                "Return-Path: <b@rnueller-gmbh.de>\nFrom: a@partner.example",
+                "return_path",
+            ),
+            (
+                "From: \"accounts@mueller-gmbh.de.invoice-portal.example\" <a@partner.example>",
+                "display_name",
+            ),
+        ] {
+            let v = score(headers, &inbound);
+            assert_eq!(
+                evidence(&v, LOOKALIKE, "header").as_deref(),
+                Some(header),
+                "{headers}"
+            );
+        }
+        let env = MessageContext::inbound().envelope_from("bounce@acme-trade.net");
+        let v = score("From: a@partner.example", &env);
+        assert_eq!(
+            evidence(&v, LOOKALIKE, "header").as_deref(),
+            Some("envelope_from")
+        );
+        assert_eq!(
+            evidence(&v, LOOKALIKE, "technique").as_deref(),
+            Some("tld_swap")
+        );
+    }
+
+    #[test]
+    fn protected_own_and_freemail_domains_are_not_lookalikes() {
+        let inbound = MessageContext::inbound();
+        for headers in [
+            "From: a@mail.acme-trade.com",
+            "From: a@mueller-gmbh.de",
+            "From: a@hotmail.co.uk", // a real free-mail provider, not Microsoft's lookalike
+            "From: a@gmail.com",
+            "From: a@example.org",
+        ] {
+            assert!(!score(headers, &inbound).has(LOOKALIKE), "{headers}");
+        }
+    }
+
+    #[test]
+    fn partner_company_or_contact_on_free_mail() {
+        let inbound = MessageContext::inbound();
+        let v = score(
+            "From: \"Müller GmbH Accounts\" <muellergmbh@gmail.com>",
+            &inbound,
+        );
+        assert_eq!(evidence(&v, FREEMAIL, "kind").as_deref(), Some("company"));
+        assert!(
+            !v.has("identity.brand_display_name"),
+            "one finding, not two"
+        );
+        let v = score(
+            "From: \"Anna Schneider\" <anna.schneider.de@gmail.com>",
+            &inbound,
+        );
+        assert_eq!(evidence(&v, FREEMAIL, "kind").as_deref(), Some("person"));
+        assert!(
+            !v.has("identity.person_impersonation"),
+            "one finding, not two"
+        );
+        let known = MessageContext::inbound().known_correspondent(|a| a == "muellergmbh@gmail.com");
+        assert!(!score("From: \"Müller GmbH\" <muellergmbh@gmail.com>", &known).has(FREEMAIL));
+        assert!(!score("From: \"Hans Müller\" <hans.mueller@gmail.com>", &inbound).has(FREEMAIL));
+    }
+
+    #[test]
+    fn own_domain_from_outside() {
+        let outside = MessageContext::inbound().client_ip("198.51.100.7".parse().expect("ip"));
+        let v = score("From: boss@acme-trade.com", &outside);
+        assert_eq!(
+            evidence(&v, SPOOF, "basis").as_deref(),
+            Some("client_outside")
+        );
+        let inside = MessageContext::inbound().client_ip("10.20.5.1".parse().expect("ip"));
+        assert!(!score("From: boss@acme-trade.com", &inside).has(SPOOF));
+        assert!(!score("From: boss@acme-trade.com", &MessageContext::internal()).has(SPOOF));
+        // Without a client address the topmost Received hop tells, local re-injection skipped.
+        let received = "Received: from localhost (localhost [127.0.0.1]) by mx.acme-trade.com\n\
+                        Received: from pc7 (pc7 [10.20.3.14]) by mx.acme-trade.com\n\
+                        From: boss@acme-trade.com";
+        assert!(!score(received, &MessageContext::inbound()).has(SPOOF));
+        let v = score("From: boss@acme-trade.com", &MessageContext::inbound());
+        assert_eq!(evidence(&v, SPOOF, "basis").as_deref(), Some("inbound"));
+        assert!(!score("From: x@partner.example", &outside).has(SPOOF));
+    }
+
+    #[test]
+    fn first_contact_needs_history() {
+        let history = MessageContext::inbound().known_correspondent(|a| a == "old@partner.example");
+        assert!(score("From: new@partner.example", &history).has(FIRST));
+        assert!(!score("From: old@partner.example", &history).has(FIRST));
+        assert!(!score("From: new@partner.example", &MessageContext::inbound()).has(FIRST));
+        let v = score("From: new@partner.example", &history);
+        assert!(v.findings().iter().all(|f| f.weight() < 0.2), "weak alone");
     }
 }

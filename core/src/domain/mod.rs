@@ -1,9 +1,14 @@
 //! Domain names and addresses: normalisation, validity, the registrable domain (public-suffix
 //! aware, never "the last two labels"), and compiled domain sets such as free-mail providers.
 //!
-//! Lookalike detection (IDNA, confusable skeletons, the protected-domain index) grows here.
+//! Lookalike detection lives in [`lookalike`] (the protected-domain index) and [`skeleton`]
+//! (confusable skeletons).
 
 use std::collections::HashSet;
+
+pub(crate) mod brands;
+pub(crate) mod lookalike;
+pub(crate) mod skeleton;
 
 /// Built-in free-mail providers, one registrable domain per line.
 const FREEMAIL: &str = include_str!("../../data/freemail.txt");

@@ -177,6 +177,9 @@ pub struct Auth {
 pub struct Allow {
     /// Reply-To domains that are not reported (help desks, ticket systems you use).
     pub reply_to_domains: Vec<String>,
+    /// Domains never reported as lookalikes of a protected domain: your own sister companies,
+    /// a partner's second domain that resembles the first.
+    pub lookalike_domains: Vec<String>,
 }
 
 /// Domain lists.
@@ -191,6 +194,40 @@ pub struct Lists {
     /// Addresses (or `@domain`) of notification services that show a user's address in the
     /// display name (calendar invitations, document shares).
     pub notification_senders: Vec<String>,
+    /// Categories of the built-in brand list to protect against lookalike domains and brand
+    /// names in display names. All of them by default.
+    pub builtin_brands: Vec<BrandCategory>,
+    /// Extra domains to protect against lookalikes (customers or suppliers not listed under
+    /// `partners`).
+    pub protected_domains: Vec<String>,
+}
+
+/// A category of the built-in brand list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum BrandCategory {
+    /// Banks that trading companies use (HSBC, Bank of China, ICBC, Citi, ...).
+    Banks,
+    /// Carriers and forwarders (DHL, FedEx, UPS, Maersk, COSCO, ...).
+    Logistics,
+    /// Webmail and office suites (Microsoft, Google, QQ Mail, NetEase, ...).
+    Webmail,
+    /// Payment services (PayPal, Alipay, Payoneer, ...).
+    Payments,
+    /// Marketplaces and trade platforms (alibaba.com, made-in-china.com, ...).
+    Marketplaces,
+}
+
+impl BrandCategory {
+    /// Every category.
+    pub const ALL: [BrandCategory; 5] = [
+        BrandCategory::Banks,
+        BrandCategory::Logistics,
+        BrandCategory::Webmail,
+        BrandCategory::Payments,
+        BrandCategory::Marketplaces,
+    ];
 }
 
 impl Default for Lists {
@@ -208,6 +245,8 @@ impl Default for Lists {
             ]
             .map(String::from)
             .to_vec(),
+            builtin_brands: BrandCategory::ALL.to_vec(),
+            protected_domains: Vec::new(),
         }
     }
 }

@@ -78,6 +78,8 @@ pub(super) fn check(p: &Policy) -> Vec<PolicyIssue> {
     }
     is.domains("allow.reply_to_domains", &p.allow.reply_to_domains);
     is.domains("lists.freemail", &p.lists.freemail);
+    is.domains("lists.protected_domains", &p.lists.protected_domains);
+    is.domains("allow.lookalike_domains", &p.allow.lookalike_domains);
     for (i, s) in p.lists.notification_senders.iter().enumerate() {
         let ok = match s.strip_prefix('@') {
             Some(d) => domain::is_valid_domain(&domain::normalize(d)),

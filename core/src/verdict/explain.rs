@@ -50,6 +50,74 @@ const TERMS: &[(&str, &str, &str)] = &[
     // sender.reply_to_mismatch kinds
     ("freemail", "a personal free-mail account", "个人免费邮箱"),
     ("other_organisation", "another organisation", "另一个组织"),
+    // headers of sender.lookalike_domain
+    ("from", "From", "发件人 From"),
+    ("sender", "Sender", "代发人 Sender"),
+    ("reply_to", "Reply-To", "回复地址 Reply-To"),
+    ("return_path", "Return-Path", "退信地址 Return-Path"),
+    ("envelope_from", "envelope sender", "信封发件人"),
+    ("display_name", "display name", "显示名称"),
+    // lookalike techniques
+    ("homoglyph", "look-alike characters", "形近字符"),
+    ("transposition", "two letters swapped", "字母顺序颠倒"),
+    (
+        "bitsquatting",
+        "one character changed by a bit flip",
+        "单个字符位翻转",
+    ),
+    ("omission", "a letter left out", "漏掉一个字母"),
+    ("insertion", "a letter added", "多加一个字母"),
+    ("repetition", "a letter doubled", "字母重复"),
+    ("vowel_swap", "a vowel changed", "元音被替换"),
+    ("hyphenation", "a hyphen added", "加入连字符"),
+    ("plural", "a plural form", "复数形式"),
+    ("replacement", "one letter replaced", "一个字母被替换"),
+    ("edit_distance", "two letters changed", "两处字母改动"),
+    ("dot_insertion", "a dot inserted", "插入了点号"),
+    (
+        "tld_swap",
+        "the same name under another ending",
+        "同名不同后缀",
+    ),
+    (
+        "glued_tld",
+        "the ending glued onto the name",
+        "后缀拼接进域名",
+    ),
+    (
+        "combosquat",
+        "the name combined with other words",
+        "名称加其他词组合",
+    ),
+    (
+        "embedding",
+        "the name hidden inside another domain",
+        "名称嵌在其他域名中",
+    ),
+    // claims and roles
+    ("company", "a partner company", "合作公司"),
+    ("person", "a partner's contact person", "合作方联系人"),
+    ("executive", "executive", "高管"),
+    ("finance", "finance", "财务人员"),
+    ("staff", "staff", "员工"),
+    ("organisation", "your organisation", "本单位"),
+    ("partner", "a partner", "合作伙伴"),
+    ("vendor", "a vendor", "供应商"),
+    ("brand", "a well-known brand", "知名品牌"),
+    // identity.unusual_characters
+    ("address", "address", "地址"),
+    ("invisible", "invisible characters", "不可见字符"),
+    (
+        "mixed_script",
+        "letters of different scripts in one word",
+        "同一单词混用不同文字",
+    ),
+    (
+        "math_alphanumeric",
+        "mathematical letter forms",
+        "数学字母变体",
+    ),
+    ("enclosed", "enclosed letter forms", "带圈字母变体"),
 ];
 
 /// The rendering of a machine term in `lang`, or the term itself.

@@ -1,0 +1,1053 @@
+//! The protected-domain index: finds host names that imitate a protected domain, names the
+//! technique and the protected domain, and grades how strong the resemblance is.
+//!
+//! Every protected domain is reduced to its registrable domain (Public Suffix List), split into
+//! label and suffix (`acme-trade` + `com`), and the label into its confusable skeleton. A
+//! candidate is canonicalised the same way once, then looked up in:
+//! - a map of skeletons (homoglyphs, same label under another suffix),
+//! - a map of "glued" forms (`acmecom`, `acme-com`),
+//! - a symmetric-deletion index over the skeletons (keys are hashes of the skeleton with up to
+//!   one character deleted, two for long labels), verified with the optimal-string-alignment
+//!   distance,
+//! - one Aho-Corasick automaton over all skeletons, for combosquats (`acme-trade-payment`) and
+//!   embedding (`acme-trade.com.secure-docs.io`).
+//!
+//! The work per candidate depends on the candidate's length, not on how many domains are
+//! protected. False-positive filters in the spirit of Chromium's lookalike checks lower the
+//! severity rather than drop a match: short labels, edits of the first character, differences
+//! only in digits, the same label under another suffix of a brand that owns many.
+
+use std::cmp::Reverse;
+
+use aho_corasick::AhoCorasick;
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+
+use super::skeleton::skeleton;
+use crate::verdict::Severity;
+
+/// Where a protected domain comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ProtectedSource {
+    /// One of the organisation's own domains.
+    Organisation,
+    /// A partner's domain (customer, supplier).
+    Partner,
+    /// A vendor's domain.
+    Vendor,
+    /// The domain of a protected person's address.
+    Person,
+    /// Listed in `lists.protected_domains`.
+    Listed,
+    /// A built-in brand (bank, carrier, webmail, payment service, marketplace).
+    Brand,
+}
+
+/// How a candidate imitates a protected domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Technique {
+    /// Same confusable skeleton, different characters (`acrne`, Cyrillic `а`, `ácme`).
+    Homoglyph,
+    /// Two neighbouring characters swapped (`amce`).
+    Transposition,
+    /// One character differing by one bit (`acmg`).
+    Bitsquatting,
+    /// One character left out (`acm`).
+    Omission,
+    /// One character added (`acmze`, `acmee`).
+    Insertion,
+    /// A character doubled (`accme`).
+    Repetition,
+    /// One vowel replaced by another (`acma`).
+    VowelSwap,
+    /// A hyphen added (`ac-me`).
+    Hyphenation,
+    /// An `s` or `es` added (`acmes`).
+    Plural,
+    /// One character replaced (`acne`).
+    Replacement,
+    /// Two edits on a long label.
+    EditDistance,
+    /// A dot inserted into the label, so that the domain becomes a subdomain (`ac.me.com`).
+    DotInsertion,
+    /// The same label under another public suffix (`acme.net` for `acme.com`).
+    TldSwap,
+    /// The suffix glued onto the label (`acmecom.com`, `acme-com.net`).
+    GluedTld,
+    /// The protected label plus other words (`acme-payment.com`, `secureacme.com`).
+    Combosquat,
+    /// The protected name inside a foreign host's subdomains (`acme.com.secure-docs.io`).
+    Embedding,
+}
+
+impl Technique {
+    /// The name used in JSON (`"homoglyph"`, `"tld_swap"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Technique::Homoglyph => "homoglyph",
+            Technique::Transposition => "transposition",
+            Technique::Bitsquatting => "bitsquatting",
+            Technique::Omission => "omission",
+            Technique::Insertion => "insertion",
+            Technique::Repetition => "repetition",
+            Technique::VowelSwap => "vowel_swap",
+            Technique::Hyphenation => "hyphenation",
+            Technique::Plural => "plural",
+            Technique::Replacement => "replacement",
+            Technique::EditDistance => "edit_distance",
+            Technique::DotInsertion => "dot_insertion",
+            Technique::TldSwap => "tld_swap",
+            Technique::GluedTld => "glued_tld",
+            Technique::Combosquat => "combosquat",
+            Technique::Embedding => "embedding",
+        }
+    }
+}
+
+/// A host name that imitates a protected domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Lookalike {
+    /// The protected (registrable) domain it imitates.
+    pub protected: String,
+    /// How.
+    pub technique: Technique,
+    /// How strong the resemblance is: `high` for homoglyphs, single edits of long labels, glued
+    /// suffixes and embedded domains; `medium` and `low` where real domains often look alike.
+    pub severity: Severity,
+    /// The particulars.
+    pub detail: LookalikeDetail,
+}
+
+/// The particulars of a [`Lookalike`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct LookalikeDetail {
+    /// The candidate's registrable domain, in Unicode.
+    pub candidate: String,
+    /// Edit distance between the two skeletons (0 for homoglyphs, suffix swaps and embedding).
+    pub distance: u8,
+    /// Where the protected domain comes from.
+    pub source: ProtectedSource,
+    /// Who owns the protected domain: the partner, vendor, brand or organisation name (may be
+    /// empty).
+    pub owner: String,
+}
+
+/// The text given as a domain is not a host name (two or more labels of letters, digits,
+/// hyphens; Unicode or punycode).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a host name: {0:?}")]
+pub struct InvalidDomain(pub String);
+
+/// A domain to protect, before compilation.
+#[derive(Debug, Clone)]
+pub(crate) struct ProtectedSpec {
+    pub(crate) domain: String,
+    pub(crate) source: ProtectedSource,
+    pub(crate) owner: String,
+}
+
+#[derive(Debug)]
+struct Entry {
+    domain: String,
+    label: String,
+    suffix: String,
+    /// Skeleton of the suffix, for embedding (`acme.c0m.evil.io`).
+    suffix_skel: String,
+    /// The label's characters.
+    raw: Vec<char>,
+    /// The label with only one-to-one folds (see [`plain_form`]).
+    plain: Vec<char>,
+    skel: Vec<char>,
+    source: ProtectedSource,
+    owner: String,
+}
+
+/// Labels shorter than this many skeleton characters may differ by one edit; longer ones by
+/// two.
+const LONG_LABEL: usize = 10;
+/// Longest skeleton the deletion index handles (a DNS label has at most 63 octets).
+const MAX_SKEL: usize = 64;
+
+/// The compiled protected set. Immutable once built; shared by all threads.
+#[derive(Debug, Default)]
+pub(crate) struct LookalikeIndex {
+    entries: Vec<Entry>,
+    /// Registrable domains that are protected themselves or allowed: never lookalikes.
+    exact: FxHashSet<String>,
+    by_skel: FxHashMap<String, Vec<u32>>,
+    glued: FxHashMap<String, Vec<u32>>,
+    /// Multi-word skeletons with the first or last word blanked out.
+    partial: FxHashMap<String, Vec<u32>>,
+    /// Keys of every skeleton with at most one deletion.
+    near: DeletionIndex,
+    /// [`signature`] of each entry's skeleton, by entry id.
+    sigs: Vec<u64>,
+    /// Segment keys of long skeletons, for two edits (consulted only when nothing is closer);
+    /// see [`segment_key`].
+    segments: DeletionIndex,
+    /// Every skeleton of three characters or more, for combosquats and embedding.
+    embed: Option<AhoCorasick>,
+    /// Aho-Corasick pattern id → entries with that skeleton.
+    embed_ids: Vec<Vec<u32>>,
+}
+
+/// A match before it is turned into a [`Lookalike`].
+#[derive(Debug, Clone, Copy)]
+struct Cand {
+    id: u32,
+    technique: Technique,
+    severity: Severity,
+    distance: u8,
+}
+
+impl LookalikeIndex {
+    /// Compiles `specs`; `allow` lists registrable domains never to report. The first spec of
+    /// a domain wins when a domain is listed twice.
+    pub(crate) fn new<'a>(
+        specs: impl IntoIterator<Item = ProtectedSpec>,
+        allow: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        let mut ix = LookalikeIndex::default();
+        for spec in specs {
+            let Some(host) = canonical_host(&spec.domain) else {
+                continue;
+            };
+            let Some((reg, label, suffix)) = split_host(&host) else {
+                continue;
+            };
+            let reg = reg.to_string();
+            if !ix.exact.insert(reg.clone()) {
+                continue;
+            }
+            let skel: Vec<char> = skeleton(label).chars().collect();
+            if skel.is_empty() || skel.len() > MAX_SKEL {
+                continue;
+            }
+            let entry = Entry {
+                raw: label.chars().collect(),
+                plain: plain_form(label, &skel),
+                suffix_skel: skeleton(suffix),
+                label: label.to_string(),
+                suffix: suffix.to_string(),
+                domain: reg,
+                skel,
+                source: spec.source,
+                owner: spec.owner,
+            };
+            ix.entries.push(entry);
+        }
+        for a in allow {
+            if let Some(host) = canonical_host(a) {
+                ix.exact.insert(super::registrable(&host).to_string());
+            }
+        }
+        ix.compile();
+        ix
+    }
+
+    fn compile(&mut self) {
+        let mut near: Vec<(u64, u32)> = Vec::new();
+        let mut far: Vec<(u64, u32)> = Vec::new();
+        let mut patterns: FxHashMap<String, usize> = FxHashMap::default();
+        let mut pattern_list: Vec<String> = Vec::new();
+        for (id, e) in self.entries.iter().enumerate() {
+            let id = u32::try_from(id).unwrap_or(u32::MAX);
+            let skel: String = e.skel.iter().collect();
+            self.by_skel.entry(skel.clone()).or_default().push(id);
+            let suffix_flat: String = e.suffix.chars().filter(|&c| c != '.').collect();
+            let first_suffix = e.suffix.split('.').next().unwrap_or_default();
+            for glue in [&suffix_flat, first_suffix] {
+                for sep in ["", "-"] {
+                    let g = skeleton(&format!("{}{sep}{glue}", e.label));
+                    let ids = self.glued.entry(g).or_default();
+                    if ids.last() != Some(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
+            let long = e.skel.len() >= LONG_LABEL;
+            let forms = if e.plain == e.skel { 1 } else { 2 };
+            for form in [&e.skel, &e.plain].into_iter().take(forms) {
+                let h = Hashed::new(form);
+                for d in 0..=1 {
+                    h.keys(d, &mut |k| near.push((k, id)));
+                }
+            }
+            if long {
+                let h = Hashed::new(&e.skel);
+                let len = e.skel.len();
+                for part in 0..3 {
+                    let (a, b) = third(len, part);
+                    far.push((segment_key(h.segment(a, b), len, part), id));
+                }
+            }
+            for key in word_keys(&skel).into_iter().flatten() {
+                self.partial.entry(key).or_default().push(id);
+            }
+            if e.skel.len() >= 3 {
+                let p = *patterns.entry(skel.clone()).or_insert_with(|| {
+                    pattern_list.push(skel);
+                    self.embed_ids.push(Vec::new());
+                    pattern_list.len() - 1
+                });
+                self.embed_ids[p].push(id);
+            }
+        }
+        self.near = DeletionIndex::new(near);
+        self.segments = DeletionIndex::new(far);
+        self.sigs = self.entries.iter().map(|e| signature(&e.skel)).collect();
+        if !pattern_list.is_empty() {
+            self.embed = AhoCorasick::new(&pattern_list).ok();
+        }
+    }
+
+    /// The strongest imitation of a protected domain by `host`, if any.
+    pub(crate) fn check(&self, host: &str) -> Result<Option<Lookalike>, InvalidDomain> {
+        let canonical = canonical_host(host).ok_or_else(|| InvalidDomain(host.to_string()))?;
+        Ok(self.check_canonical(&canonical))
+    }
+
+    fn check_canonical(&self, host: &str) -> Option<Lookalike> {
+        if self.entries.is_empty() {
+            return None;
+        }
+        let (reg, label, suffix) = split_host(host)?;
+        if self.exact.contains(reg) {
+            return None;
+        }
+        let sub = host[..host.len() - reg.len()].trim_end_matches('.');
+        let lskel = skeleton(label);
+        let mut best: Option<Cand> = None;
+        let mut consider = |c: Cand, ix: &Self| {
+            if best.is_none_or(|b| ix.rank(c, suffix) > ix.rank(b, suffix)) {
+                best = Some(c);
+            }
+        };
+
+        if let Some(ids) = self.by_skel.get(&lskel) {
+            for &id in ids {
+                let e = &self.entries[id as usize];
+                let c = if e.label == label {
+                    let severity = if e.skel.len() <= 4 || e.source == ProtectedSource::Brand {
+                        Severity::Low
+                    } else {
+                        Severity::Medium
+                    };
+                    cand(id, Technique::TldSwap, severity, 0)
+                } else {
+                    cand(id, Technique::Homoglyph, short_cap(e, Severity::High), 0)
+                };
+                consider(c, self);
+            }
+        }
+        if let Some(ids) = self.glued.get(&lskel) {
+            for &id in ids {
+                let e = &self.entries[id as usize];
+                consider(
+                    cand(id, Technique::GluedTld, short_cap(e, Severity::High), 0),
+                    self,
+                );
+            }
+        }
+        if let Some(last) = sub.rsplit('.').next().filter(|l| !l.is_empty()) {
+            // `ac.me.com` for acme.com, `acme.trade.com` for acme-trade.com.
+            for sep in ["", "-"] {
+                let joined = skeleton(&format!("{last}{sep}{label}"));
+                for &id in self.by_skel.get(&joined).into_iter().flatten() {
+                    let e = &self.entries[id as usize];
+                    consider(
+                        cand(id, Technique::DotInsertion, short_cap(e, Severity::High), 0),
+                        self,
+                    );
+                }
+            }
+        }
+        let skel: Vec<char> = lskel.chars().collect();
+        if !skel.is_empty() && skel.len() <= MAX_SKEL {
+            let plain = plain_form(label, &skel);
+            self.edit_matches(&skel, &plain, suffix, &mut |c| consider(c, self));
+        }
+        self.partial_words(&lskel, &mut |c| consider(c, self));
+        self.embedded(sub, &lskel, &mut |c| consider(c, self));
+
+        let c = best?;
+        let e = &self.entries[c.id as usize];
+        let technique = if c.technique == Technique::EditDistance {
+            let raw: Vec<char> = label.chars().collect();
+            classify(&raw, &e.raw, c.distance)
+        } else {
+            c.technique
+        };
+        Some(Lookalike {
+            protected: e.domain.clone(),
+            technique,
+            severity: c.severity,
+            detail: LookalikeDetail {
+                candidate: reg.to_string(),
+                distance: c.distance,
+                source: e.source,
+                owner: e.owner.clone(),
+            },
+        })
+    }
+
+    /// Ordering of candidates: stronger severity, then the same suffix as the candidate, then
+    /// fewer edits, then the longer protected label.
+    fn rank(&self, c: Cand, suffix: &str) -> (Severity, bool, Reverse<u8>, usize) {
+        let e = &self.entries[c.id as usize];
+        (
+            c.severity,
+            e.suffix == suffix,
+            Reverse(c.distance),
+            e.skel.len(),
+        )
+    }
+
+    /// Single and double edits through the deletion index, on the skeleton and on the plain
+    /// form: the pair folds (`rn` → `m`) make some plain typos (`westertnunion`) look farther on
+    /// the skeleton than they are on the letters. Reported as [`Technique::EditDistance`]; the
+    /// caller names the edit of the match it keeps.
+    fn edit_matches(
+        &self,
+        skel: &[char],
+        plain: &[char],
+        suffix: &str,
+        out: &mut impl FnMut(Cand),
+    ) {
+        let plain_differs = plain != skel;
+        let skel_h = Hashed::new(skel);
+        let plain_h = plain_differs.then(|| Hashed::new(plain));
+        let mut ids: Vec<u32> = Vec::new();
+        for h in std::iter::once(&skel_h).chain(&plain_h) {
+            for d in 0..=1 {
+                h.keys(d, &mut |k| self.near.lookup(k, &mut ids));
+            }
+        }
+        if ids.is_empty() && skel.len() < LONG_LABEL {
+            return;
+        }
+        let skel_peq = Peq::new(skel);
+        let plain_peq = if plain_differs {
+            Peq::new(plain)
+        } else {
+            Peq::new(&[])
+        };
+        let mut found_close = false;
+        let cand_sig = signature(skel);
+        let mut verify = |ids: &mut Vec<u32>, found_close: &mut bool, two_edits: bool| {
+            ids.sort_unstable();
+            ids.dedup();
+            for &id in ids.iter() {
+                // Two edits change the set of letters by at most four: a cheap test against a
+                // table that stays in cache, before the entry itself is read.
+                if two_edits
+                    && self
+                        .sigs
+                        .get(id as usize)
+                        .is_none_or(|s| (s ^ cand_sig).count_ones() > 4)
+                {
+                    continue;
+                }
+                let e = &self.entries[id as usize];
+                let max = if e.skel.len() >= LONG_LABEL && skel.len() >= LONG_LABEL - 2 {
+                    2
+                } else {
+                    1
+                };
+                let d_skel = skel_peq.distance(&e.skel, max);
+                if d_skel == Some(0) {
+                    continue; // same skeleton: reported as homoglyph or suffix swap
+                }
+                let d_plain = if plain_differs {
+                    plain_peq.distance(&e.plain, max)
+                } else if e.plain != e.skel {
+                    skel_peq.distance(&e.plain, max)
+                } else {
+                    None
+                };
+                let Some(d) = d_skel.into_iter().chain(d_plain).min().filter(|&d| d > 0) else {
+                    continue;
+                };
+                *found_close |= d == 1;
+                let mut severity = edit_severity(skel, &e.skel, d, e);
+                if e.suffix != suffix {
+                    // A typo and another suffix: two differences.
+                    severity = severity.min(Severity::Medium);
+                }
+                out(cand(id, Technique::EditDistance, severity, d));
+            }
+        };
+        verify(&mut ids, &mut found_close, false);
+        if !found_close && skel.len() + 2 >= LONG_LABEL {
+            // Two edits: by the pigeonhole principle one third of the protected skeleton is
+            // intact in the candidate, shifted by as many places as there were insertions
+            // minus deletions before it.
+            let mut more: Vec<u32> = Vec::new();
+            let n = skel.len();
+            for len in n.saturating_sub(2).max(LONG_LABEL)..=n + 2 {
+                let (lo, hi): (isize, isize) = match n as isize - len as isize {
+                    2 => (0, 2),
+                    1 => (0, 1),
+                    0 => (-1, 1),
+                    -1 => (-1, 0),
+                    _ => (-2, 0),
+                };
+                for part in 0..3 {
+                    let (a, b) = third(len, part);
+                    for shift in lo..=hi {
+                        let Some(start) = a.checked_add_signed(shift) else {
+                            continue;
+                        };
+                        let end = start + (b - a);
+                        if end <= n {
+                            let key = segment_key(skel_h.segment(start, end), len, part);
+                            self.segments.lookup(key, &mut more);
+                        }
+                    }
+                }
+            }
+            more.retain(|id| ids.binary_search(id).is_err());
+            verify(&mut more, &mut found_close, true);
+        }
+    }
+
+    /// A multi-word protected label with its first or last word replaced (`acme-payment` or
+    /// `pay-trade` for `acme-trade`): a weak combosquat.
+    fn partial_words(&self, lskel: &str, out: &mut impl FnMut(Cand)) {
+        for key in word_keys(lskel).into_iter().flatten() {
+            for &id in self.partial.get(&key).into_iter().flatten() {
+                out(cand(id, Technique::Combosquat, Severity::Low, 0));
+            }
+        }
+    }
+
+    /// Combosquats and embedding, from one automaton over the skeleton of the whole host.
+    /// A match off a word boundary (`-`, `.`) on both sides (`xpaypalx`) is reported only for
+    /// long names: too many ordinary words contain short ones.
+    fn embedded(&self, sub: &str, lskel: &str, out: &mut impl FnMut(Cand)) {
+        let Some(ac) = &self.embed else {
+            return;
+        };
+        let hay: std::borrow::Cow<'_, str> = if sub.is_empty() {
+            lskel.into()
+        } else {
+            format!("{}.{lskel}", skeleton(sub)).into()
+        };
+        let label_start = hay.len() - lskel.len();
+        let bytes = hay.as_bytes();
+        let is_sep = |i: usize| matches!(bytes.get(i), Some(b'-' | b'.'));
+        for m in ac.find_overlapping_iter(hay.as_ref()) {
+            let (s, t) = (m.start(), m.end());
+            if s == label_start && t == hay.len() {
+                continue; // the whole label: handled as homoglyph or suffix swap
+            }
+            let len = hay[s..t].chars().count();
+            let aligned_start = s == 0 || is_sep(s - 1);
+            let aligned_end = t == hay.len() || is_sep(t);
+            for &id in &self.embed_ids[m.pattern().as_usize()] {
+                let e = &self.entries[id as usize];
+                let found = if s >= label_start {
+                    // Inside the registrable label: a combosquat. Five letters or fewer are
+                    // often an ordinary word (`swift-mail`).
+                    match (aligned_start, aligned_end, len) {
+                        (true, true, 0..=5) => (Technique::Combosquat, Severity::Medium),
+                        (true, true, _) => (Technique::Combosquat, Severity::High),
+                        (true, false, 0..=5) | (false, true, 0..=5) => {
+                            (Technique::Combosquat, Severity::Low)
+                        }
+                        (true, false, _) | (false, true, _) => {
+                            (Technique::Combosquat, Severity::Medium)
+                        }
+                        (false, false, 8..) => (Technique::Combosquat, Severity::Low),
+                        (false, false, _) => continue,
+                    }
+                } else if aligned_start && aligned_end {
+                    // A whole subdomain word; followed by the protected suffix it spells the
+                    // full protected domain inside a foreign host.
+                    let suffix_follows = hay[t..]
+                        .strip_prefix('.')
+                        .and_then(|r| r.strip_prefix(e.suffix_skel.as_str()))
+                        .is_some_and(|r| r.is_empty() || r.starts_with(['.', '-']));
+                    let sev = if suffix_follows {
+                        Severity::High
+                    } else if len >= 5 {
+                        Severity::Medium
+                    } else {
+                        Severity::Low
+                    };
+                    (Technique::Embedding, sev)
+                } else if (aligned_start || aligned_end) && len >= 5 {
+                    (Technique::Embedding, Severity::Low)
+                } else {
+                    continue;
+                };
+                out(cand(id, found.0, found.1, 0));
+            }
+        }
+    }
+}
+
+/// For a label of two or more `-`-separated words whose kept words have at least three
+/// letters: the label with its first word, and with its last word, replaced by `*`.
+fn word_keys(skel: &str) -> [Option<String>; 2] {
+    let Some((first, rest)) = skel.split_once('-') else {
+        return [None, None];
+    };
+    let Some((init, last)) = skel.rsplit_once('-') else {
+        return [None, None];
+    };
+    let keep = |kept: &str| kept.chars().filter(|c| *c != '-').count() >= 3;
+    [
+        (!first.is_empty() && keep(rest)).then(|| format!("*-{rest}")),
+        (!last.is_empty() && keep(init)).then(|| format!("{init}-*")),
+    ]
+}
+
+fn cand(id: u32, technique: Technique, severity: Severity, distance: u8) -> Cand {
+    Cand {
+        id,
+        technique,
+        severity,
+        distance,
+    }
+}
+
+/// Short labels (`ups`, `dhl`, `qq`) collide with many real names: at most `low`, or `medium`
+/// for four characters.
+fn short_cap(e: &Entry, severity: Severity) -> Severity {
+    match e.skel.len() {
+        0..=3 => severity.min(Severity::Low),
+        4 => severity.min(Severity::Medium),
+        _ => severity,
+    }
+}
+
+/// Severity of an edit-distance match, with Chromium-style false-positive filters.
+fn edit_severity(cand: &[char], prot: &[char], distance: u8, e: &Entry) -> Severity {
+    let n = prot.len();
+    if n <= 4 {
+        return Severity::Low;
+    }
+    let mut s = if distance == 1 && n >= 6 {
+        Severity::High
+    } else {
+        Severity::Medium
+    };
+    let first_differs = cand.first() != prot.first();
+    let not_digit = |c: &&char| !c.is_ascii_digit();
+    let digits_only = cand
+        .iter()
+        .filter(not_digit)
+        .eq(prot.iter().filter(not_digit));
+    if first_differs || digits_only {
+        s = s.min(Severity::Medium);
+    }
+    if e.source == ProtectedSource::Brand && n <= 5 {
+        s = s.min(Severity::Low);
+    }
+    s
+}
+
+/// Names the edit that turns protected label `p` into candidate label `c` (raw characters).
+fn classify(c: &[char], p: &[char], skel_distance: u8) -> Technique {
+    let raw = osa_distance(c, p, 2);
+    if raw.is_none_or(|d| d > skel_distance) {
+        return Technique::Homoglyph;
+    }
+    let prefix = c.iter().zip(p).take_while(|(a, b)| a == b).count();
+    match (raw, c.len() as isize - p.len() as isize) {
+        (Some(1), 1) => {
+            let x = c[prefix];
+            if x == '-' {
+                Technique::Hyphenation
+            } else if x == 's' && (prefix + 1 == c.len() || c.get(prefix + 1) == Some(&'-')) {
+                Technique::Plural
+            } else if (prefix > 0 && c[prefix - 1] == x) || c.get(prefix + 1) == Some(&x) {
+                Technique::Repetition
+            } else {
+                Technique::Insertion
+            }
+        }
+        (Some(1), -1) => Technique::Omission,
+        (Some(1), 0) => {
+            let (a, b) = (c[prefix], p[prefix]);
+            if c.get(prefix + 1) == Some(&b) && p.get(prefix + 1) == Some(&a) {
+                Technique::Transposition
+            } else if is_vowel(a) && is_vowel(b) {
+                Technique::VowelSwap
+            } else if (u32::from(a) ^ u32::from(b)).count_ones() == 1 {
+                Technique::Bitsquatting
+            } else {
+                Technique::Replacement
+            }
+        }
+        (Some(2), 2) if c.ends_with(&['e', 's']) => Technique::Plural,
+        _ => Technique::EditDistance,
+    }
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(c, 'a' | 'e' | 'i' | 'o' | 'u')
+}
+
+/// Optimal-string-alignment distance (Levenshtein plus adjacent transposition) if it is at most
+/// `max`, else `None`. Strings longer than [`MAX_SKEL`] are never close.
+pub(crate) fn osa_distance(a: &[char], b: &[char], max: u8) -> Option<u8> {
+    if a.len().abs_diff(b.len()) > usize::from(max) || a.len() > MAX_SKEL || b.len() > MAX_SKEL {
+        return None;
+    }
+    let n = b.len();
+    let mut prev2 = [0u8; MAX_SKEL + 1];
+    let mut prev = [0u8; MAX_SKEL + 1];
+    let mut cur = [0u8; MAX_SKEL + 1];
+    for (j, v) in prev.iter_mut().enumerate().take(n + 1) {
+        *v = u8::try_from(j).unwrap_or(u8::MAX);
+    }
+    for i in 1..=a.len() {
+        cur[0] = u8::try_from(i).unwrap_or(u8::MAX);
+        let mut row_min = cur[0];
+        for j in 1..=n {
+            let cost = u8::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return None;
+        }
+        prev2 = prev;
+        prev = cur;
+    }
+    (prev[n] <= max).then_some(prev[n])
+}
+
+/// Pattern bit masks of a string of at most [`MAX_SKEL`] characters, for the bit-parallel
+/// distance.
+struct Peq {
+    len: usize,
+    /// Masks of `a`–`z`, `0`–`9`, `-`, `_` (see [`peq_slot`]).
+    common: [u64; 38],
+    other: Vec<(char, u64)>,
+}
+
+/// Slot of a character that host labels are made of, in [`Peq::common`].
+fn peq_slot(c: char) -> Option<usize> {
+    match c {
+        'a'..='z' => Some(c as usize - 'a' as usize),
+        '0'..='9' => Some(26 + c as usize - '0' as usize),
+        '-' => Some(36),
+        '_' => Some(37),
+        _ => None,
+    }
+}
+
+impl Peq {
+    fn new(s: &[char]) -> Peq {
+        let mut p = Peq {
+            len: s.len().min(MAX_SKEL),
+            common: [0; 38],
+            other: Vec::new(),
+        };
+        for (i, &c) in s.iter().enumerate().take(MAX_SKEL) {
+            let bit = 1u64 << i;
+            if let Some(slot) = peq_slot(c) {
+                p.common[slot] |= bit;
+            } else if let Some(e) = p.other.iter_mut().find(|(k, _)| *k == c) {
+                e.1 |= bit;
+            } else {
+                p.other.push((c, bit));
+            }
+        }
+        p
+    }
+
+    fn get(&self, c: char) -> u64 {
+        if let Some(slot) = peq_slot(c) {
+            self.common[slot]
+        } else {
+            self.other.iter().find(|(k, _)| *k == c).map_or(0, |e| e.1)
+        }
+    }
+
+    /// Optimal-string-alignment distance between the pattern and `text` if it is at most `max`
+    /// (Hyyrö's bit-parallel algorithm, 2003), else `None`.
+    fn distance(&self, text: &[char], max: u8) -> Option<u8> {
+        let m = self.len;
+        if m == 0 || text.len() > MAX_SKEL || m.abs_diff(text.len()) > usize::from(max) {
+            return (m.max(text.len()) <= usize::from(max))
+                .then(|| u8::try_from(m.max(text.len())).unwrap_or(u8::MAX));
+        }
+        let mut vp = u64::MAX;
+        let mut vn = 0u64;
+        let mut d0 = 0u64;
+        let mut pm_old = 0u64;
+        let mut dist = m;
+        let top = 1u64 << (m - 1);
+        for &c in text {
+            let pm = self.get(c);
+            let tr = ((!d0 & pm) << 1) & pm_old;
+            d0 = ((pm & vp).wrapping_add(vp) ^ vp) | pm | vn | tr;
+            let hp = vn | !(d0 | vp);
+            let hn = d0 & vp;
+            if hp & top != 0 {
+                dist += 1;
+            } else if hn & top != 0 {
+                dist -= 1;
+            }
+            let hp = (hp << 1) | 1;
+            let hn = hn << 1;
+            vp = hn | !(d0 | hp);
+            vn = hp & d0;
+            pm_old = pm;
+        }
+        (dist <= usize::from(max)).then(|| u8::try_from(dist).unwrap_or(u8::MAX))
+    }
+}
+
+/// The label with only the one-to-one folds of the skeleton (`i`, `1`, `|` → `l`, `0` → `o`),
+/// for ASCII labels; other labels use the skeleton itself.
+fn plain_form(label: &str, skel: &[char]) -> Vec<char> {
+    if !label.is_ascii() {
+        return skel.to_vec();
+    }
+    label
+        .bytes()
+        .map(|b| match b.to_ascii_lowercase() {
+            b'i' | b'1' | b'|' => 'l',
+            b'0' => 'o',
+            c => char::from(c),
+        })
+        .collect()
+}
+
+// --- deletion keys -----------------------------------------------------------------------------
+
+const BASE: u64 = 0x0000_0100_0000_01b3;
+
+fn sym(c: char) -> u64 {
+    u64::from(c) + 1
+}
+
+/// Polynomial hashes of every prefix of a string, and the powers of the base, from which the
+/// hash of the string with any one or two positions deleted takes O(1).
+struct Hashed {
+    n: usize,
+    pre: [u64; MAX_SKEL + 1],
+}
+
+/// Powers of [`BASE`].
+const POW: [u64; MAX_SKEL + 1] = {
+    let mut p = [1u64; MAX_SKEL + 1];
+    let mut i = 1;
+    while i <= MAX_SKEL {
+        p[i] = p[i - 1].wrapping_mul(BASE);
+        i += 1;
+    }
+    p
+};
+
+impl Hashed {
+    fn new(s: &[char]) -> Hashed {
+        let mut h = Hashed {
+            n: s.len().min(MAX_SKEL),
+            pre: [0; MAX_SKEL + 1],
+        };
+        for (i, &c) in s.iter().enumerate().take(MAX_SKEL) {
+            h.pre[i + 1] = h.pre[i].wrapping_mul(BASE).wrapping_add(sym(c));
+        }
+        h
+    }
+
+    fn segment(&self, a: usize, b: usize) -> u64 {
+        self.pre[b].wrapping_sub(self.pre[a].wrapping_mul(POW[b - a]))
+    }
+
+    /// Calls `f` with the key of the string with exactly `d` (0, 1 or 2) positions deleted.
+    fn keys(&self, d: u8, f: &mut impl FnMut(u64)) {
+        let n = self.n;
+        match d {
+            0 => f(finish(self.pre[n], n)),
+            1 => {
+                for i in 0..n {
+                    let h = self
+                        .segment(0, i)
+                        .wrapping_mul(POW[n - i - 1])
+                        .wrapping_add(self.segment(i + 1, n));
+                    f(finish(h, n - 1));
+                }
+            }
+            2 => {
+                for i in 0..n {
+                    for j in i + 1..n {
+                        let h = self
+                            .segment(0, i)
+                            .wrapping_mul(POW[j - i - 1])
+                            .wrapping_add(self.segment(i + 1, j))
+                            .wrapping_mul(POW[n - j - 1])
+                            .wrapping_add(self.segment(j + 1, n));
+                        f(finish(h, n - 2));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn finish(h: u64, len: usize) -> u64 {
+    let x = h ^ (len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (x ^ (x >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9)
+}
+
+/// The set of characters in `s` as bits: `a`–`z`, `0`–`9`, `-`, `_` one bit each, any other
+/// character one of the remaining bits by its value.
+fn signature(s: &[char]) -> u64 {
+    s.iter().fold(0u64, |acc, &c| {
+        let bit = peq_slot(c).unwrap_or(38 + (c as usize) % 26);
+        acc | 1 << bit
+    })
+}
+
+/// Start and end of the `part`-th of three segments of a string of `len` characters.
+fn third(len: usize, part: usize) -> (usize, usize) {
+    (part * len / 3, (part + 1) * len / 3)
+}
+
+/// Key of a segment (its polynomial hash) together with the length of the whole string and
+/// which third it is.
+fn segment_key(hash: u64, len: usize, part: usize) -> u64 {
+    finish(
+        hash ^ ((len as u64) << 2 | part as u64).wrapping_mul(0xd6e8_feb8_6659_fd93),
+        len,
+    )
+}
+
+/// Calls `f` with the key of `s` with every set of at most `max` (0, 1 or 2) deleted positions.
+#[cfg(test)]
+fn deletion_keys(s: &[char], max: u8, mut f: impl FnMut(u64)) {
+    let h = Hashed::new(s);
+    for d in 0..=max {
+        h.keys(d, &mut f);
+    }
+}
+
+/// Calls `f` with the key of `s` with exactly `d` positions deleted.
+#[cfg(test)]
+fn deletion_keys_exact(s: &[char], d: u8, mut f: impl FnMut(u64)) {
+    Hashed::new(s).keys(d, &mut f);
+}
+
+/// Deletion keys → the entries that have them: the keys sorted, with a directory of where
+/// each run of keys sharing their top bits starts. Compact, built by one sort, and a lookup
+/// touches two places in memory.
+#[derive(Debug, Default)]
+struct DeletionIndex {
+    shift: u32,
+    dir: Vec<u32>,
+    keys: Vec<u64>,
+    ids: Vec<u32>,
+}
+
+impl DeletionIndex {
+    fn new(mut pairs: Vec<(u64, u32)>) -> DeletionIndex {
+        pairs.sort_unstable();
+        pairs.dedup();
+        // About one key per directory slot.
+        let bits = (usize::BITS - pairs.len().leading_zeros()).clamp(4, 24);
+        let shift = 64 - bits;
+        let mut dir = vec![0u32; (1usize << bits) + 1];
+        for (i, (k, _)) in pairs.iter().enumerate().rev() {
+            dir[(k >> shift) as usize] = u32::try_from(i).unwrap_or(u32::MAX);
+        }
+        // Empty slots point at the start of the next non-empty one.
+        let mut next = u32::try_from(pairs.len()).unwrap_or(u32::MAX);
+        let mut seen = vec![false; dir.len()];
+        for (k, _) in &pairs {
+            seen[(k >> shift) as usize] = true;
+        }
+        for slot in (0..dir.len()).rev() {
+            if seen[slot] {
+                next = dir[slot];
+            } else {
+                dir[slot] = next;
+            }
+        }
+        DeletionIndex {
+            shift,
+            dir,
+            keys: pairs.iter().map(|p| p.0).collect(),
+            ids: pairs.iter().map(|p| p.1).collect(),
+        }
+    }
+
+    /// Appends the entries with `key` to `ids`.
+    fn lookup(&self, key: u64, ids: &mut Vec<u32>) {
+        let slot = (key >> self.shift) as usize;
+        let (Some(&start), Some(&end)) = (self.dir.get(slot), self.dir.get(slot + 1)) else {
+            return;
+        };
+        for i in start as usize..end as usize {
+            match self.keys.get(i) {
+                Some(&k) if k == key => ids.extend(self.ids.get(i)),
+                Some(&k) if k > key => break,
+                _ => {}
+            }
+        }
+    }
+}
+
+// --- canonical names ---------------------------------------------------------------------------
+
+/// Lowercase Unicode form of a host name (IDNA/UTS #46 mapping, punycode decoded), or `None`
+/// when it is not a host name with at least two labels.
+pub(crate) fn canonical_host(input: &str) -> Option<String> {
+    let t = input.trim().trim_end_matches('.');
+    if t.is_empty() || t.len() > 253 {
+        return None;
+    }
+    let host = if t.is_ascii() {
+        let lower = t.to_ascii_lowercase();
+        if lower.contains("xn--") {
+            idna::domain_to_unicode(&lower).0
+        } else {
+            lower
+        }
+    } else {
+        idna::domain_to_unicode(t).0
+    };
+    let mut labels = 0;
+    for l in host.split('.') {
+        labels += 1;
+        if l.is_empty()
+            || !l
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        {
+            return None;
+        }
+    }
+    (labels >= 2).then_some(host)
+}
+
+/// Splits a host name into its registrable domain, the registrable domain's label and the
+/// public suffix: `mail.acme-trade.co.uk` → (`acme-trade.co.uk`, `acme-trade`, `co.uk`).
+/// `None` when the host is a public suffix itself.
+fn split_host(host: &str) -> Option<(&str, &str, &str)> {
+    let d = psl::domain(host.as_bytes())?;
+    let reg = host.get(host.len() - d.as_bytes().len()..)?;
+    let suffix = reg.get(reg.len() - d.suffix().as_bytes().len()..)?;
+    let label = reg.strip_suffix(suffix)?.strip_suffix('.')?;
+    (!label.is_empty() && !label.contains('.')).then_some((reg, label, suffix))
+}
+
+#[cfg(test)]
+mod tests;
