@@ -122,6 +122,26 @@ impl MessageContext {
         self.known = Some(Arc::new(f));
         self
     }
+    /// Host-supplied knowledge of past correspondence as a set of addresses (compared
+    /// case-insensitively); see [`MessageContext::known_correspondent`] for a callback.
+    ///
+    /// ```
+    /// use mailrisk::MessageContext;
+    /// let ctx = MessageContext::inbound().known_correspondents(["Buyer@Partner.example"]);
+    /// assert!(ctx.is_known_correspondent("buyer@partner.example"));
+    /// assert!(!ctx.is_known_correspondent("new@partner.example"));
+    /// ```
+    pub fn known_correspondents<I, S>(self, addresses: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let set: std::collections::HashSet<String> = addresses
+            .into_iter()
+            .map(|a| a.as_ref().trim().to_lowercase())
+            .collect();
+        self.known_correspondent(move |a| set.contains(a))
+    }
     /// The direction.
     pub fn direction(&self) -> &Direction {
         &self.direction

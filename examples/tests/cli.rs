@@ -1,8 +1,9 @@
 //! The `mailrisk` command-line tool run as a user runs it: on real files, directories, mbox
 //! files, Maildirs, a generated corpus of a few thousand messages, and broken input.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_mailrisk"))
@@ -56,7 +57,14 @@ fn scan_of_the_samples_prints_valid_jsonl() {
     let o = run(&["scan", "examples/mail"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let lines = validated_lines(&stdout(&o));
-    assert_eq!(lines.len(), 17);
+    let samples = std::fs::read_dir(root().join("examples/mail"))
+        .expect("mail dir")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        })
+        .count();
+    assert_eq!(lines.len(), samples);
     let spoof = lines
         .iter()
         .find(|l| {
@@ -137,7 +145,7 @@ fn policy_language_is_the_default_report_language() {
 fn policy_check_and_default() {
     let o = run(&["policy", "check", "examples/policy-acme.toml"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(stdout(&o).contains("ok (2 domains, 1 partners, 2 people, 1 vendors)"));
+    assert!(stdout(&o).contains("ok (2 domains, 1 partners, 3 people, 1 vendors)"));
 
     let dir = temp_dir("policy");
     let bad = dir.join("bad.toml");
@@ -417,4 +425,108 @@ fn a_few_thousand_generated_messages_scan_without_panics_and_validate() {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn run_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = bin()
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run mailrisk");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+#[test]
+fn domains_vets_candidates_in_input_order() {
+    let input = "acrne-trade.com\nexample.com\n\nnot a domain\nxn--mller-kva.de\npaypa1.com\n\
+                 nbstee1.cn\n";
+    let o = run_stdin(&["domains", "--policy", "examples/policy-acme.toml"], input);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    let domains: Vec<&str> = lines
+        .iter()
+        .map(|l| l["domain"].as_str().expect("domain"))
+        .collect();
+    assert_eq!(
+        domains,
+        [
+            "acrne-trade.com",
+            "example.com",
+            "not a domain",
+            "xn--mller-kva.de",
+            "paypa1.com",
+            "nbstee1.cn"
+        ],
+        "blank lines skipped, order kept"
+    );
+    let m = &lines[0]["match"];
+    assert_eq!(m["protected"], "acme-trade.com");
+    assert_eq!(m["technique"], "homoglyph");
+    assert_eq!(m["severity"], "high");
+    assert_eq!(m["detail"]["source"], "organisation");
+    assert!(lines[1]["match"].is_null() && lines[1].get("error").is_none());
+    assert!(lines[2]["match"].is_null() && lines[2]["error"].is_string());
+    assert!(
+        lines[3]["match"].is_null(),
+        "müller.de is nobody's lookalike here"
+    );
+    assert_eq!(lines[4]["match"]["protected"], "paypal.com");
+    assert_eq!(lines[5]["match"]["detail"]["source"], "vendor");
+
+    // Extra protected domains from flags and a file; built-in brands off.
+    let dir = temp_dir("domains");
+    std::fs::write(
+        dir.join("protect.txt"),
+        "# customers\nmueller-gmbh.de\n\nnorthwind-supplies.com # key account\n",
+    )
+    .expect("protect file");
+    std::fs::write(
+        dir.join("candidates.txt"),
+        "northwind-suplies.com\npaypa1.com\nacme-tarde.com\n",
+    )
+    .expect("candidates");
+    let protect = dir.join("protect.txt");
+    let candidates = dir.join("candidates.txt");
+    let o = run(&[
+        "domains",
+        "--no-builtin",
+        "--protect",
+        "acme-trade.com",
+        "--protect-file",
+        protect.to_str().expect("path"),
+        candidates.to_str().expect("path"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let protected: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).expect("json")["match"]["protected"]
+                .clone()
+        })
+        .collect();
+    assert_eq!(
+        protected,
+        [
+            serde_json::json!("northwind-supplies.com"),
+            serde_json::Value::Null,
+            serde_json::json!("acme-trade.com"),
+        ]
+    );
+
+    // A bad protected domain is a usage error.
+    let o = run_stdin(&["domains", "--protect", "not a domain"], "x.com\n");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("protected_domains"));
 }

@@ -46,6 +46,20 @@ class Engine:
         with open(path, "rb") as f:
             return self.score(f.read(), **kwargs)
 
+    def check_domain(self, domain: str) -> Optional[Dict[str, Any]]:
+        """Whether `domain` imitates a protected domain: the match, or None.
+
+        >>> m = Engine().check_domain("paypa1.com")
+        >>> m["protected"], m["technique"], m["severity"]
+        ('paypal.com', 'homoglyph', 'high')
+        >>> Engine().check_domain("example.com") is None
+        True
+
+        Raises ValueError when `domain` is not a host name.
+        """
+        found = self._native.check_domain_json(domain)
+        return None if found is None else json.loads(found)
+
 
 def rules() -> List[Dict[str, Any]]:
     """The rule catalogue: id, family, default weight, description, references..."""

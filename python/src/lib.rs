@@ -75,6 +75,19 @@ impl Engine {
         let verdict = py.detach(|| engine.score_message(raw, &ctx));
         serde_json::to_string(&verdict).map_err(|e| MailriskError::new_err(e.to_string()))
     }
+
+    /// Checks a domain against the protected domains: the match as JSON text, or None.
+    /// Raises ValueError when `domain` is not a host name.
+    fn check_domain_json(&self, domain: &str) -> PyResult<Option<String>> {
+        let found = self
+            .inner
+            .check_domain(domain)
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        found
+            .map(|m| serde_json::to_string(&m))
+            .transpose()
+            .map_err(|e| MailriskError::new_err(e.to_string()))
+    }
 }
 
 /// The rule catalogue as JSON text.

@@ -73,3 +73,19 @@ def test_rules_and_default_policy():
     assert "[limits]" in mailrisk.default_policy_toml()
     assert mailrisk.__version__
     json.dumps(mailrisk.rules())
+
+
+def test_check_domain():
+    engine = mailrisk.Engine(
+        '[organisation]\nname = "Acme Trade"\ndomains = ["acme-trade.com"]\n'
+    )
+    m = engine.check_domain("xn--cme-trade-z76d.com")
+    assert m is not None
+    assert (m["protected"], m["technique"], m["detail"]["candidate"]) == (
+        "acme-trade.com",
+        "homoglyph",
+        "ạcme-trade.com",
+    )
+    assert engine.check_domain("mail.acme-trade.com") is None
+    with pytest.raises(ValueError):
+        engine.check_domain("not a domain")

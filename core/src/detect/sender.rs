@@ -512,7 +512,7 @@ mod impersonation_tests {
 
     #[test]
     fn first_contact_needs_history() {
-        let history = MessageContext::inbound().known_correspondent(|a| a == "old@partner.example");
+        let history = MessageContext::inbound().known_correspondents(["Old@Partner.example"]);
         assert!(score("From: new@partner.example", &history).has(FIRST));
         assert!(!score("From: old@partner.example", &history).has(FIRST));
         assert!(!score("From: new@partner.example", &MessageContext::inbound()).has(FIRST));
