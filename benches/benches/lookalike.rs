@@ -338,6 +338,10 @@ fn bench(c: &mut Criterion) {
         ascii.len()
     );
     percentiles("ascii", &engine, &ascii);
+    let unrelated: Vec<String> = ascii.iter().step_by(2).cloned().collect();
+    let edits: Vec<String> = ascii.iter().skip(1).step_by(2).cloned().collect();
+    percentiles("ascii_unrelated", &engine, &unrelated);
+    percentiles("ascii_single_edits", &engine, &edits);
     percentiles("non_ascii", &engine, &unicode);
 
     let mut g = c.benchmark_group("lookalike_10k");

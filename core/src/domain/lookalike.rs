@@ -186,8 +186,12 @@ pub(crate) struct LookalikeIndex {
     partial: FxHashMap<String, Vec<u32>>,
     /// Keys of every skeleton with at most one deletion.
     near: DeletionIndex,
-    /// [`signature`] of each entry's skeleton, by entry id.
-    sigs: Vec<u64>,
+    /// [`signature`] and [`bigram_signature`] of each entry's skeleton, by entry id.
+    sigs: Vec<(u64, u128)>,
+    /// Every entry's skeleton, back to back, and each one's place in it by entry id: what the
+    /// edit-distance verification reads, compact so that it stays in cache.
+    skel_arena: Vec<char>,
+    skel_at: Vec<(u32, u32)>,
     /// Segment keys of long skeletons, for two edits (consulted only when nothing is closer);
     /// see [`segment_key`].
     segments: DeletionIndex,
@@ -301,7 +305,17 @@ impl LookalikeIndex {
         }
         self.near = DeletionIndex::new(near);
         self.segments = DeletionIndex::new(far);
-        self.sigs = self.entries.iter().map(|e| signature(&e.skel)).collect();
+        self.sigs = self
+            .entries
+            .iter()
+            .map(|e| (signature(&e.skel), bigram_signature(&e.skel)))
+            .collect();
+        for e in &self.entries {
+            let start = u32::try_from(self.skel_arena.len()).unwrap_or(u32::MAX);
+            self.skel_arena.extend_from_slice(&e.skel);
+            let len = u32::try_from(e.skel.len()).unwrap_or(0);
+            self.skel_at.push((start, len));
+        }
         if !pattern_list.is_empty() {
             self.embed = AhoCorasick::new(&pattern_list).ok();
         }
@@ -440,31 +454,45 @@ impl LookalikeIndex {
         };
         let mut found_close = false;
         let cand_sig = signature(skel);
+        let cand_bigrams = bigram_signature(skel);
         let mut verify = |ids: &mut Vec<u32>, found_close: &mut bool, two_edits: bool| {
             ids.sort_unstable();
             ids.dedup();
             for &id in ids.iter() {
-                // Two edits change the set of letters by at most four: a cheap test against a
-                // table that stays in cache, before the entry itself is read.
+                // Cheap tests against a table that stays in cache, before the entry itself is
+                // read: two edits change the set of letters by at most four, and destroy at
+                // most six of the protected skeleton's bigrams (three per transposition), so
+                // all but six of its bigram bits must be present in the candidate.
                 if two_edits
                     && self
                         .sigs
                         .get(id as usize)
-                        .is_none_or(|s| (s ^ cand_sig).count_ones() > 4)
+                        .is_none_or(|&(letters, bigrams)| {
+                            (letters ^ cand_sig).count_ones() > 4
+                                || (bigrams & cand_bigrams).count_ones() + 6 < bigrams.count_ones()
+                        })
                 {
                     continue;
                 }
-                let e = &self.entries[id as usize];
-                let max = if e.skel.len() >= LONG_LABEL && skel.len() >= LONG_LABEL - 2 {
+                let Some(&(at, len)) = self.skel_at.get(id as usize) else {
+                    continue;
+                };
+                let (at, len) = (at as usize, len as usize);
+                let e_skel = self.skel_arena.get(at..at + len).unwrap_or_default();
+                let max = if len >= LONG_LABEL && skel.len() >= LONG_LABEL - 2 {
                     2
                 } else {
                     1
                 };
-                let d_skel = skel_peq.distance(&e.skel, max);
+                let d_skel = skel_peq.distance(e_skel, max);
                 if d_skel == Some(0) {
                     continue; // same skeleton: reported as homoglyph or suffix swap
                 }
-                let d_plain = if plain_differs {
+                let e = &self.entries[id as usize];
+                // Two-edit keys come from skeletons only; so do their distances.
+                let d_plain = if two_edits {
+                    None
+                } else if plain_differs {
                     plain_peq.distance(&e.plain, max)
                 } else if e.plain != e.skel {
                     skel_peq.distance(&e.plain, max)
@@ -656,7 +684,7 @@ fn edit_severity(cand: &[char], prot: &[char], distance: u8, e: &Entry) -> Sever
 
 /// Names the edit that turns protected label `p` into candidate label `c` (raw characters).
 fn classify(c: &[char], p: &[char], skel_distance: u8) -> Technique {
-    let raw = osa_distance(c, p, 2);
+    let raw = Peq::new(c).distance(p, 2);
     if raw.is_none_or(|d| d > skel_distance) {
         return Technique::Homoglyph;
     }
@@ -697,8 +725,10 @@ fn is_vowel(c: char) -> bool {
 }
 
 /// Optimal-string-alignment distance (Levenshtein plus adjacent transposition) if it is at most
-/// `max`, else `None`. Strings longer than [`MAX_SKEL`] are never close.
-pub(crate) fn osa_distance(a: &[char], b: &[char], max: u8) -> Option<u8> {
+/// `max`, else `None`. Strings longer than [`MAX_SKEL`] are never close. The plain dynamic
+/// programme, kept as the reference the bit-parallel [`Peq::distance`] is tested against.
+#[cfg(test)]
+fn osa_distance(a: &[char], b: &[char], max: u8) -> Option<u8> {
     if a.len().abs_diff(b.len()) > usize::from(max) || a.len() > MAX_SKEL || b.len() > MAX_SKEL {
         return None;
     }
@@ -734,12 +764,12 @@ pub(crate) fn osa_distance(a: &[char], b: &[char], max: u8) -> Option<u8> {
 /// distance.
 struct Peq {
     len: usize,
-    /// Masks of `a`–`z`, `0`–`9`, `-`, `_` (see [`peq_slot`]).
-    common: [u64; 38],
+    /// Masks of the ASCII characters.
+    ascii: [u64; 128],
     other: Vec<(char, u64)>,
 }
 
-/// Slot of a character that host labels are made of, in [`Peq::common`].
+/// Bit of a character that host labels are made of, in [`signature`].
 fn peq_slot(c: char) -> Option<usize> {
     match c {
         'a'..='z' => Some(c as usize - 'a' as usize),
@@ -754,13 +784,13 @@ impl Peq {
     fn new(s: &[char]) -> Peq {
         let mut p = Peq {
             len: s.len().min(MAX_SKEL),
-            common: [0; 38],
+            ascii: [0; 128],
             other: Vec::new(),
         };
         for (i, &c) in s.iter().enumerate().take(MAX_SKEL) {
             let bit = 1u64 << i;
-            if let Some(slot) = peq_slot(c) {
-                p.common[slot] |= bit;
+            if c.is_ascii() {
+                p.ascii[c as usize] |= bit;
             } else if let Some(e) = p.other.iter_mut().find(|(k, _)| *k == c) {
                 e.1 |= bit;
             } else {
@@ -770,9 +800,10 @@ impl Peq {
         p
     }
 
+    #[inline]
     fn get(&self, c: char) -> u64 {
-        if let Some(slot) = peq_slot(c) {
-            self.common[slot]
+        if c.is_ascii() {
+            self.ascii[c as usize]
         } else {
             self.other.iter().find(|(k, _)| *k == c).map_or(0, |e| e.1)
         }
@@ -917,6 +948,14 @@ fn signature(s: &[char]) -> u64 {
     })
 }
 
+/// The set of adjacent character pairs in `s`, each hashed to one of 128 bits.
+fn bigram_signature(s: &[char]) -> u128 {
+    s.windows(2).fold(0u128, |acc, w| {
+        let h = (u64::from(w[0]) << 21 | u64::from(w[1])).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        acc | 1 << (h >> 57)
+    })
+}
+
 /// Start and end of the `part`-th of three segments of a string of `len` characters.
 fn third(len: usize, part: usize) -> (usize, usize) {
     (part * len / 3, (part + 1) * len / 3)
@@ -951,6 +990,7 @@ fn deletion_keys_exact(s: &[char], d: u8, mut f: impl FnMut(u64)) {
 /// touches two places in memory.
 #[derive(Debug, Default)]
 struct DeletionIndex {
+    filter: KeyFilter,
     shift: u32,
     dir: Vec<u32>,
     keys: Vec<u64>,
@@ -982,6 +1022,7 @@ impl DeletionIndex {
             }
         }
         DeletionIndex {
+            filter: KeyFilter::new(pairs.iter().map(|p| p.0)),
             shift,
             dir,
             keys: pairs.iter().map(|p| p.0).collect(),
@@ -991,6 +1032,9 @@ impl DeletionIndex {
 
     /// Appends the entries with `key` to `ids`.
     fn lookup(&self, key: u64, ids: &mut Vec<u32>) {
+        if !self.filter.may_contain(key) {
+            return;
+        }
         let slot = (key >> self.shift) as usize;
         let (Some(&start), Some(&end)) = (self.dir.get(slot), self.dir.get(slot + 1)) else {
             return;
@@ -1002,6 +1046,39 @@ impl DeletionIndex {
                 _ => {}
             }
         }
+    }
+}
+
+/// A one-hash Bloom filter over index keys, small enough to stay in cache: most keys of an
+/// unrelated name are absent, and this answers that without touching the sorted keys.
+#[derive(Debug, Default)]
+struct KeyFilter {
+    bits: Vec<u64>,
+    mask: u64,
+}
+
+impl KeyFilter {
+    fn new(keys: impl ExactSizeIterator<Item = u64>) -> KeyFilter {
+        // About 16 bits per key, at least 8 KiB, at most 32 MiB.
+        let bits = (keys.len() as u64 * 16)
+            .clamp(1 << 16, 1 << 28)
+            .next_power_of_two();
+        let mut f = KeyFilter {
+            bits: vec![0; usize::try_from(bits / 64).unwrap_or(1 << 10)],
+            mask: bits - 1,
+        };
+        for k in keys {
+            let b = k & f.mask;
+            f.bits[(b / 64) as usize] |= 1 << (b % 64);
+        }
+        f
+    }
+
+    fn may_contain(&self, k: u64) -> bool {
+        let b = k & self.mask;
+        self.bits
+            .get((b / 64) as usize)
+            .is_some_and(|w| w & (1 << (b % 64)) != 0)
     }
 }
 

@@ -268,3 +268,40 @@ fn deletion_index_finds_exactly_the_stored_keys() {
     DeletionIndex::new(Vec::new()).lookup(7, &mut none);
     assert!(none.is_empty());
 }
+
+#[test]
+fn two_edit_filters_never_reject_a_true_match() {
+    // Random long strings and random edits (substitution, insertion, deletion, transposition)
+    // up to two: whenever the distance is at most two, the letter and bigram filters pass.
+    let alphabet: Vec<char> = "abcdefghijklmnop-".chars().collect();
+    let mut x: u64 = 0x5555_1234_dead_beef;
+    let mut next = |n: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % n as u64) as usize
+    };
+    for _ in 0..20_000 {
+        let len = 10 + next(12);
+        let p: Vec<char> = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+        let mut c = p.clone();
+        for _ in 0..1 + next(2) {
+            let i = next(c.len() - 1);
+            match next(4) {
+                0 => c[i] = alphabet[next(alphabet.len())],
+                1 => c.insert(i, alphabet[next(alphabet.len())]),
+                2 => {
+                    c.remove(i);
+                }
+                _ => c.swap(i, i + 1),
+            }
+        }
+        if Peq::new(&c).distance(&p, 2).is_none() {
+            continue;
+        }
+        let (lp, lc) = (signature(&p), signature(&c));
+        let (bp, bc) = (bigram_signature(&p), bigram_signature(&c));
+        assert!((lp ^ lc).count_ones() <= 4, "{p:?} {c:?}");
+        assert!((bp & bc).count_ones() + 6 >= bp.count_ones(), "{p:?} {c:?}");
+    }
+}
