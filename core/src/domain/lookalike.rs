@@ -9,8 +9,9 @@
 //! - a symmetric-deletion index over the skeletons (keys are hashes of the skeleton with up to
 //!   one character deleted, two for long labels), verified with the optimal-string-alignment
 //!   distance,
-//! - one Aho-Corasick automaton over all skeletons, for combosquats (`acme-trade-payment`) and
-//!   embedding (`acme-trade.com.secure-docs.io`).
+//! - an index of whole skeletons, looked up with the O(1) hash of every span of the host that
+//!   starts or ends at a word boundary: combosquats (`acme-trade-payment`) and embedding
+//!   (`acme-trade.com.secure-docs.io`).
 //!
 //! The work per candidate depends on the candidate's length, not on how many domains are
 //! protected. False-positive filters in the spirit of Chromium's lookalike checks lower the
@@ -19,8 +20,7 @@
 
 use std::cmp::Reverse;
 
-use aho_corasick::AhoCorasick;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::skeleton::skeleton;
@@ -179,11 +179,11 @@ const MAX_SKEL: usize = 64;
 pub(crate) struct LookalikeIndex {
     entries: Vec<Entry>,
     /// Registrable domains that are protected themselves or allowed: never lookalikes.
-    exact: FxHashSet<String>,
-    by_skel: FxHashMap<String, Vec<u32>>,
-    glued: FxHashMap<String, Vec<u32>>,
+    exact: Filtered<()>,
+    by_skel: Filtered<Vec<u32>>,
+    glued: Filtered<Vec<u32>>,
     /// Multi-word skeletons with the first or last word blanked out.
-    partial: FxHashMap<String, Vec<u32>>,
+    partial: Filtered<Vec<u32>>,
     /// Keys of every skeleton with at most one deletion.
     near: DeletionIndex,
     /// [`signature`] and [`bigram_signature`] of each entry's skeleton, by entry id.
@@ -195,10 +195,9 @@ pub(crate) struct LookalikeIndex {
     /// Segment keys of long skeletons, for two edits (consulted only when nothing is closer);
     /// see [`segment_key`].
     segments: DeletionIndex,
-    /// Every skeleton of three characters or more, for combosquats and embedding.
-    embed: Option<AhoCorasick>,
-    /// Aho-Corasick pattern id → entries with that skeleton.
-    embed_ids: Vec<Vec<u32>>,
+    /// Keys of every whole skeleton of three characters or more, for combosquats and
+    /// embedding.
+    whole: DeletionIndex,
 }
 
 /// A match before it is turned into a [`Lookalike`].
@@ -258,18 +257,17 @@ impl LookalikeIndex {
     fn compile(&mut self) {
         let mut near: Vec<(u64, u32)> = Vec::new();
         let mut far: Vec<(u64, u32)> = Vec::new();
-        let mut patterns: FxHashMap<String, usize> = FxHashMap::default();
-        let mut pattern_list: Vec<String> = Vec::new();
+        let mut whole: Vec<(u64, u32)> = Vec::new();
         for (id, e) in self.entries.iter().enumerate() {
             let id = u32::try_from(id).unwrap_or(u32::MAX);
             let skel: String = e.skel.iter().collect();
-            self.by_skel.entry(skel.clone()).or_default().push(id);
+            self.by_skel.entry(skel.clone()).push(id);
             let suffix_flat: String = e.suffix.chars().filter(|&c| c != '.').collect();
             let first_suffix = e.suffix.split('.').next().unwrap_or_default();
             for glue in [&suffix_flat, first_suffix] {
                 for sep in ["", "-"] {
                     let g = skeleton(&format!("{}{sep}{glue}", e.label));
-                    let ids = self.glued.entry(g).or_default();
+                    let ids = self.glued.entry(g);
                     if ids.last() != Some(&id) {
                         ids.push(id);
                     }
@@ -292,15 +290,10 @@ impl LookalikeIndex {
                 }
             }
             for key in word_keys(&skel).into_iter().flatten() {
-                self.partial.entry(key).or_default().push(id);
+                self.partial.entry(key).push(id);
             }
             if e.skel.len() >= 3 {
-                let p = *patterns.entry(skel.clone()).or_insert_with(|| {
-                    pattern_list.push(skel);
-                    self.embed_ids.push(Vec::new());
-                    pattern_list.len() - 1
-                });
-                self.embed_ids[p].push(id);
+                Hashed::new(&e.skel).keys(0, &mut |k| whole.push((k, id)));
             }
         }
         self.near = DeletionIndex::new(near);
@@ -316,9 +309,11 @@ impl LookalikeIndex {
             let len = u32::try_from(e.skel.len()).unwrap_or(0);
             self.skel_at.push((start, len));
         }
-        if !pattern_list.is_empty() {
-            self.embed = AhoCorasick::new(&pattern_list).ok();
+        self.whole = DeletionIndex::new(whole);
+        for m in [&mut self.by_skel, &mut self.glued, &mut self.partial] {
+            m.seal();
         }
+        self.exact.seal();
     }
 
     /// The strongest imitation of a protected domain by `host`, if any.
@@ -332,7 +327,7 @@ impl LookalikeIndex {
             return None;
         }
         let (reg, label, suffix) = split_host(host)?;
-        if self.exact.contains(reg) {
+        if self.exact.get(reg).is_some() {
             return None;
         }
         let sub = host[..host.len() - reg.len()].trim_end_matches('.');
@@ -383,12 +378,14 @@ impl LookalikeIndex {
             }
         }
         let skel: Vec<char> = lskel.chars().collect();
-        if !skel.is_empty() && skel.len() <= MAX_SKEL {
-            let plain = plain_form(label, &skel);
-            self.edit_matches(&skel, &plain, suffix, &mut |c| consider(c, self));
+        if skel.is_empty() || skel.len() > MAX_SKEL {
+            return None;
         }
+        let skel_h = Hashed::new(&skel);
+        let plain = plain_form(label, &skel);
+        self.edit_matches(&skel, &skel_h, &plain, suffix, &mut |c| consider(c, self));
         self.partial_words(&lskel, &mut |c| consider(c, self));
-        self.embedded(sub, &lskel, &mut |c| consider(c, self));
+        self.embedded(sub, &skel, &skel_h, &mut |c| consider(c, self));
 
         let c = best?;
         let e = &self.entries[c.id as usize];
@@ -430,15 +427,15 @@ impl LookalikeIndex {
     fn edit_matches(
         &self,
         skel: &[char],
+        skel_h: &Hashed,
         plain: &[char],
         suffix: &str,
         out: &mut impl FnMut(Cand),
     ) {
         let plain_differs = plain != skel;
-        let skel_h = Hashed::new(skel);
         let plain_h = plain_differs.then(|| Hashed::new(plain));
         let mut ids: Vec<u32> = Vec::new();
-        for h in std::iter::once(&skel_h).chain(&plain_h) {
+        for h in std::iter::once(skel_h).chain(&plain_h) {
             for d in 0..=1 {
                 h.keys(d, &mut |k| self.near.lookup(k, &mut ids));
             }
@@ -474,11 +471,8 @@ impl LookalikeIndex {
                 {
                     continue;
                 }
-                let Some(&(at, len)) = self.skel_at.get(id as usize) else {
-                    continue;
-                };
-                let (at, len) = (at as usize, len as usize);
-                let e_skel = self.skel_arena.get(at..at + len).unwrap_or_default();
+                let e_skel = self.arena_skel(id);
+                let len = e_skel.len();
                 let max = if len >= LONG_LABEL && skel.len() >= LONG_LABEL - 2 {
                     2
                 } else {
@@ -555,53 +549,62 @@ impl LookalikeIndex {
         }
     }
 
-    /// Combosquats and embedding, from one automaton over the skeleton of the whole host.
-    /// A match off a word boundary (`-`, `.`) on both sides (`xpaypalx`) is reported only for
-    /// long names: too many ordinary words contain short ones.
-    fn embedded(&self, sub: &str, lskel: &str, out: &mut impl FnMut(Cand)) {
-        let Some(ac) = &self.embed else {
-            return;
-        };
-        let hay: std::borrow::Cow<'_, str> = if sub.is_empty() {
-            lskel.into()
+    /// Combosquats and embedding: protected skeletons inside the skeleton of the whole host.
+    /// Every span that starts or ends at a word boundary (`-`, `.`, either end) is hashed in
+    /// O(1) from prefix hashes and looked up among the whole skeletons, behind a filter small
+    /// enough to stay in the first-level cache. A span off a word boundary on both sides
+    /// (`xpaypalx`) is not reported: too many ordinary words contain short names.
+    fn embedded(&self, sub: &str, skel: &[char], skel_h: &Hashed, out: &mut impl FnMut(Cand)) {
+        let owned: Vec<char>;
+        let owned_h: Hashed;
+        let (hay, h): (&[char], &Hashed) = if sub.is_empty() {
+            (skel, skel_h)
         } else {
-            format!("{}.{lskel}", skeleton(sub)).into()
+            let mut v: Vec<char> = skeleton(sub).chars().collect();
+            v.push('.');
+            v.extend_from_slice(skel);
+            v.truncate(MAX_SKEL);
+            owned = v;
+            owned_h = Hashed::new(&owned);
+            (&owned, &owned_h)
         };
-        let label_start = hay.len() - lskel.len();
-        let bytes = hay.as_bytes();
-        let is_sep = |i: usize| matches!(bytes.get(i), Some(b'-' | b'.'));
-        for m in ac.find_overlapping_iter(hay.as_ref()) {
-            let (s, t) = (m.start(), m.end());
-            if s == label_start && t == hay.len() {
-                continue; // the whole label: handled as homoglyph or suffix swap
+        let n = hay.len().min(MAX_SKEL);
+        let label_start = n.saturating_sub(skel.len());
+        let is_sep = |i: usize| matches!(hay.get(i), Some('-' | '.'));
+        let mut ids: Vec<u32> = Vec::new();
+        let mut visit = |s: usize, t: usize, ids: &mut Vec<u32>| {
+            if t - s < 3 || (s == label_start && t == n) {
+                return; // the whole label is a homoglyph or a suffix swap, handled elsewhere
             }
-            let len = hay[s..t].chars().count();
+            ids.clear();
+            self.whole.lookup(finish(h.segment(s, t), t - s), ids);
+            if ids.is_empty() {
+                return;
+            }
             let aligned_start = s == 0 || is_sep(s - 1);
-            let aligned_end = t == hay.len() || is_sep(t);
-            for &id in &self.embed_ids[m.pattern().as_usize()] {
-                let e = &self.entries[id as usize];
+            let aligned_end = t == n || is_sep(t);
+            let len = t - s;
+            for &id in ids.iter() {
+                if self.arena_skel(id) != &hay[s..t] {
+                    continue; // a hash collision
+                }
                 let found = if s >= label_start {
                     // Inside the registrable label: a combosquat. Five letters or fewer are
                     // often an ordinary word (`swift-mail`).
-                    match (aligned_start, aligned_end, len) {
-                        (true, true, 0..=5) => (Technique::Combosquat, Severity::Medium),
-                        (true, true, _) => (Technique::Combosquat, Severity::High),
-                        (true, false, 0..=5) | (false, true, 0..=5) => {
-                            (Technique::Combosquat, Severity::Low)
-                        }
-                        (true, false, _) | (false, true, _) => {
-                            (Technique::Combosquat, Severity::Medium)
-                        }
-                        (false, false, 8..) => (Technique::Combosquat, Severity::Low),
-                        (false, false, _) => continue,
+                    match (aligned_start && aligned_end, len) {
+                        (true, 0..=5) => (Technique::Combosquat, Severity::Medium),
+                        (true, _) => (Technique::Combosquat, Severity::High),
+                        (false, 0..=5) => (Technique::Combosquat, Severity::Low),
+                        (false, _) => (Technique::Combosquat, Severity::Medium),
                     }
                 } else if aligned_start && aligned_end {
                     // A whole subdomain word; followed by the protected suffix it spells the
                     // full protected domain inside a foreign host.
-                    let suffix_follows = hay[t..]
-                        .strip_prefix('.')
-                        .and_then(|r| r.strip_prefix(e.suffix_skel.as_str()))
-                        .is_some_and(|r| r.is_empty() || r.starts_with(['.', '-']));
+                    let e = &self.entries[id as usize];
+                    let mut rest = hay[t..].iter();
+                    let suffix_follows = rest.next() == Some(&'.')
+                        && e.suffix_skel.chars().all(|c| rest.next() == Some(&c))
+                        && rest.next().is_none_or(|c| matches!(c, '.' | '-'));
                     let sev = if suffix_follows {
                         Severity::High
                     } else if len >= 5 {
@@ -610,14 +613,39 @@ impl LookalikeIndex {
                         Severity::Low
                     };
                     (Technique::Embedding, sev)
-                } else if (aligned_start || aligned_end) && len >= 5 {
+                } else if len >= 5 {
                     (Technique::Embedding, Severity::Low)
                 } else {
                     continue;
                 };
                 out(cand(id, found.0, found.1, 0));
             }
+        };
+        // Within each DNS label: spans from a word start to anywhere, and from anywhere to a
+        // word end.
+        let mut from = 0;
+        for i in 0..=n {
+            if i < n && hay.get(i) != Some(&'.') {
+                continue;
+            }
+            for s in from..i {
+                let starts_word = s == from || is_sep(s - 1);
+                for t in s + 3..=i {
+                    if starts_word || t == i || is_sep(t) {
+                        visit(s, t, &mut ids);
+                    }
+                }
+            }
+            from = i + 1;
         }
+    }
+
+    /// The skeleton of entry `id`, from the arena.
+    fn arena_skel(&self, id: u32) -> &[char] {
+        self.skel_at
+            .get(id as usize)
+            .and_then(|&(at, len)| self.skel_arena.get(at as usize..(at + len) as usize))
+            .unwrap_or_default()
     }
 }
 
@@ -1047,6 +1075,43 @@ impl DeletionIndex {
             }
         }
     }
+}
+
+/// A map from strings behind a [`KeyFilter`] of their hashes: a miss, the usual answer, costs
+/// one probe of a small bit array instead of a hash table's buckets and the key's heap buffer.
+#[derive(Debug, Default)]
+struct Filtered<T> {
+    map: FxHashMap<String, T>,
+    filter: KeyFilter,
+}
+
+impl<T: Default> Filtered<T> {
+    /// The value of `key`, inserted as the default when absent (before [`Filtered::seal`]).
+    fn entry(&mut self, key: String) -> &mut T {
+        self.map.entry(key).or_default()
+    }
+
+    /// Inserts `key`; whether it was new.
+    fn insert(&mut self, key: String) -> bool {
+        self.map.insert(key, T::default()).is_none()
+    }
+
+    /// Builds the filter; call after the last insertion.
+    fn seal(&mut self) {
+        self.filter = KeyFilter::new(self.map.keys().map(|k| string_key(k)));
+    }
+
+    fn get(&self, key: &str) -> Option<&T> {
+        if !self.filter.may_contain(string_key(key)) {
+            return None;
+        }
+        self.map.get(key)
+    }
+}
+
+fn string_key(s: &str) -> u64 {
+    use std::hash::BuildHasher;
+    finish(rustc_hash::FxBuildHasher.hash_one(s), s.len())
 }
 
 /// A one-hash Bloom filter over index keys, small enough to stay in cache: most keys of an
