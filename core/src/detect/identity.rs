@@ -33,14 +33,7 @@ fn person_impersonation(
     ctx: &MessageContext,
     out: &mut Findings<'_>,
 ) {
-    let Some(author) = view.author() else {
-        return;
-    };
-    let (Some(name), Some(addr), Some(org)) = (
-        author.name.as_deref(),
-        author.address.as_deref(),
-        author.org.as_deref(),
-    ) else {
+    let Some((name, addr, org)) = view.named_author() else {
         return;
     };
     // Lists post in the member's name from the list's address; notification services show the
@@ -94,14 +87,7 @@ fn brand_display_name(
     ctx: &MessageContext,
     out: &mut Findings<'_>,
 ) {
-    let Some(author) = view.author() else {
-        return;
-    };
-    let (Some(name), Some(addr), Some(org)) = (
-        author.name.as_deref(),
-        author.address.as_deref(),
-        author.org.as_deref(),
-    ) else {
+    let Some((name, addr, org)) = view.named_author() else {
         return;
     };
     if engine.brand_names.is_empty() || engine.is_notification_sender(addr) {

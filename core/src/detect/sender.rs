@@ -99,14 +99,7 @@ fn freemail_impersonation(
     ctx: &MessageContext,
     out: &mut Findings<'_>,
 ) {
-    let Some(author) = view.author() else {
-        return;
-    };
-    let (Some(name), Some(addr), Some(org)) = (
-        author.name.as_deref(),
-        author.address.as_deref(),
-        author.org.as_deref(),
-    ) else {
+    let Some((name, addr, org)) = view.named_author() else {
         return;
     };
     if !engine.freemail.contains_org(org) || view.list.is_list() {

@@ -151,6 +151,12 @@ impl MessageView {
         self.author_mailboxes().find(|m| m.address.is_some())
     }
 
+    /// The author's display name, address and registrable domain, when it has all three.
+    pub(crate) fn named_author(&self) -> Option<(&str, &str, &str)> {
+        let a = self.author()?;
+        Some((a.name.as_deref()?, a.address.as_deref()?, a.org.as_deref()?))
+    }
+
     /// To and Cc recipients.
     pub(crate) fn recipients(&self) -> impl Iterator<Item = &Mailbox> {
         self.to.iter().chain(self.cc.iter())
