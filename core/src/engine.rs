@@ -8,7 +8,7 @@ use crate::domain::lookalike::{
     InvalidDomain, Lookalike, LookalikeIndex, ProtectedSource, ProtectedSpec,
 };
 use crate::domain::{brands, DomainSet};
-use crate::names::{company_tokens, People};
+use crate::names::{Companies, People};
 use crate::policy::{Policy, PolicyError};
 use crate::verdict::{Findings, MessageSummary, RuleSetting, Verdict};
 use crate::{detect, message, rules};
@@ -38,23 +38,10 @@ pub struct Engine {
     pub(crate) lookalikes: LookalikeIndex,
     pub(crate) people: People,
     /// Company and brand names that may appear in display names.
-    pub(crate) brand_names: Vec<BrandName>,
+    pub(crate) companies: Companies,
     /// Partners' and vendors' registrable domains.
     pub(crate) partner_orgs: DomainSet,
     parser: message::Parser,
-}
-
-/// A company or brand name to look for in display names, and the domains it sends from.
-#[derive(Debug)]
-pub(crate) struct BrandName {
-    pub(crate) words: Vec<String>,
-    /// The words keep the legal form (compare with [`crate::names::all_tokens`] of the display
-    /// name, not [`company_tokens`]).
-    pub(crate) full: bool,
-    pub(crate) name: String,
-    /// `organisation`, `partner`, `vendor` or `brand`.
-    pub(crate) kind: &'static str,
-    pub(crate) domains: DomainSet,
 }
 
 impl Default for Engine {
@@ -110,7 +97,7 @@ impl Engine {
         );
         Engine {
             people: People::new(&policy.people),
-            brand_names: brand_names(&policy),
+            companies: Companies::new(&policy),
             partner_orgs,
             settings,
             own_domains: DomainSet::new(policy.organisation.domains.iter().map(String::as_str)),
@@ -246,55 +233,6 @@ fn protected_specs(policy: &Policy, freemail: &DomainSet) -> Vec<ProtectedSpec> 
                 .iter()
                 .map(|d| spec(d, ProtectedSource::Brand, &b.name)),
         );
-    }
-    out
-}
-
-impl BrandName {
-    /// Whether display name words (`company` with legal forms dropped, `all` with every word)
-    /// contain this name.
-    pub(crate) fn named_in(&self, company: &[String], all: &[String]) -> bool {
-        crate::names::contains_run(if self.full { all } else { company }, &self.words)
-    }
-}
-
-/// The names that count as brand impersonation in a display name: the organisation's,
-/// partners', vendors' and the enabled built-in brands'. Names of fewer than four letters are
-/// too likely to be ordinary words and are left out; a policy company whose name is one word
-/// besides its legal form must be named in full.
-fn brand_names(policy: &Policy) -> Vec<BrandName> {
-    let mut out = Vec::new();
-    let mut add = |name: &str, kind, domains: &[String]| {
-        let mut words = company_tokens(name);
-        // "Müller GmbH" without its legal form is a surname: match the full name then.
-        let full = words.len() < 2 && kind != "brand";
-        if full {
-            words = crate::names::all_tokens(name);
-        }
-        if words.iter().map(|w| w.chars().count()).sum::<usize>() >= 4 {
-            out.push(BrandName {
-                words,
-                full,
-                name: name.to_string(),
-                kind,
-                domains: DomainSet::new(domains.iter().map(String::as_str)),
-            });
-        }
-    };
-    let org = &policy.organisation;
-    if !org.name.is_empty() {
-        add(&org.name, "organisation", &org.domains);
-    }
-    for p in &policy.partners {
-        add(&p.name, "partner", &p.domains);
-    }
-    for v in &policy.vendors {
-        add(&v.name, "vendor", &v.domains);
-    }
-    for b in brands::enabled(&policy.lists.builtin_brands) {
-        for n in &b.names {
-            add(n, "brand", &b.domains);
-        }
     }
     out
 }

@@ -10,8 +10,12 @@ use pinyin::ToPinyin;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
+use rustc_hash::FxHashMap;
+
+use crate::domain::brands;
 use crate::domain::skeleton::skeleton;
-use crate::policy::{Person, Role};
+use crate::domain::DomainSet;
+use crate::policy::{Person, Policy, Role};
 
 /// Titles and honorifics dropped from names (compared after lowercasing).
 const TITLES: &[&str] = &[
@@ -111,9 +115,18 @@ fn is_han(c: char) -> bool {
 /// The comparable words of a name. `drop` lists words to leave out (titles or legal forms),
 /// `han_drop` the Han words to remove before spelling out.
 fn tokens(s: &str, drop: &[&str], han_drop: &[&str]) -> Vec<String> {
-    let mut text: String = s.nfkc().filter(|&c| !is_invisible(c)).collect();
-    for t in han_drop {
-        text = text.replace(t, " ");
+    // NFKC and NFD leave ASCII alone, and ASCII has no Han titles.
+    let mut text: String = if s.is_ascii() {
+        s.to_string()
+    } else {
+        s.nfkc().filter(|&c| !is_invisible(c)).collect()
+    };
+    if !text.is_ascii() {
+        for t in han_drop {
+            if text.contains(t) {
+                text = text.replace(t, " ");
+            }
+        }
     }
     let mut words: Vec<String> = Vec::new();
     let mut word = String::new();
@@ -132,7 +145,12 @@ fn tokens(s: &str, drop: &[&str], han_drop: &[&str]) -> Vec<String> {
             word.clear();
         }
     };
-    for c in text.nfd().filter(|&c| !is_combining_mark(c)) {
+    let chars: Vec<char> = if text.is_ascii() {
+        text.chars().collect()
+    } else {
+        text.nfd().filter(|&c| !is_combining_mark(c)).collect()
+    };
+    for c in chars {
         if is_han(c) {
             flush(&mut word, &mut words);
             if let Some(p) = c.to_pinyin() {
@@ -313,6 +331,96 @@ impl People {
 /// Whether the words `needle` occur as a run inside `hay`.
 pub(crate) fn contains_run(hay: &[String], needle: &[String]) -> bool {
     !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A company or brand name to look for in display names, and the domains it sends from.
+#[derive(Debug)]
+pub(crate) struct CompanyName {
+    pub(crate) words: Vec<String>,
+    /// The words keep the legal form (compare with [`all_tokens`] of the display name, not
+    /// [`company_tokens`]).
+    full: bool,
+    pub(crate) name: String,
+    /// `organisation`, `partner`, `vendor` or `brand`.
+    pub(crate) kind: &'static str,
+    pub(crate) domains: DomainSet,
+}
+
+/// The names that count as brand impersonation in a display name: the organisation's,
+/// partners', vendors' and the enabled built-in brands', indexed by their first word.
+#[derive(Debug, Default)]
+pub(crate) struct Companies {
+    names: Vec<CompanyName>,
+    by_first_word: FxHashMap<String, Vec<usize>>,
+}
+
+impl Companies {
+    /// Names of fewer than four letters are too likely to be ordinary words and are left out;
+    /// a policy company whose name is one word besides its legal form must be named in full
+    /// ("Müller GmbH" without its legal form is a surname).
+    pub(crate) fn new(policy: &Policy) -> Companies {
+        let mut c = Companies::default();
+        let mut add = |name: &str, kind, domains: &[String]| {
+            let mut words = company_tokens(name);
+            let full = words.len() < 2 && kind != "brand";
+            if full {
+                words = all_tokens(name);
+            }
+            if words.iter().map(|w| w.chars().count()).sum::<usize>() >= 4 {
+                if let Some(first) = words.first() {
+                    c.by_first_word
+                        .entry(first.clone())
+                        .or_default()
+                        .push(c.names.len());
+                }
+                c.names.push(CompanyName {
+                    words,
+                    full,
+                    name: name.to_string(),
+                    kind,
+                    domains: DomainSet::new(domains.iter().map(String::as_str)),
+                });
+            }
+        };
+        let org = &policy.organisation;
+        if !org.name.is_empty() {
+            add(&org.name, "organisation", &org.domains);
+        }
+        for p in &policy.partners {
+            add(&p.name, "partner", &p.domains);
+        }
+        for v in &policy.vendors {
+            add(&v.name, "vendor", &v.domains);
+        }
+        for b in brands::enabled(&policy.lists.builtin_brands) {
+            for n in &b.names {
+                add(n, "brand", &b.domains);
+            }
+        }
+        c
+    }
+
+    /// The names a display name contains, in the order above (organisation first).
+    pub(crate) fn named_in(&self, display: &str) -> Vec<&CompanyName> {
+        if self.names.is_empty() {
+            return Vec::new();
+        }
+        let (company, all) = (company_tokens(display), all_tokens(display));
+        let mut found: Vec<usize> = company
+            .iter()
+            .chain(&all)
+            .filter_map(|w| self.by_first_word.get(w))
+            .flatten()
+            .copied()
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+            .into_iter()
+            .map(|i| &self.names[i])
+            .filter(|n| contains_run(if n.full { &all } else { &company }, &n.words))
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use crate::detect::{is_partner_contact, is_recipient_org, Contact};
 use crate::domain;
 use crate::engine::Engine;
 use crate::message::MessageView;
-use crate::names::{all_tokens, company_tokens, is_invisible};
+use crate::names::is_invisible;
 use crate::policy::Role;
 use crate::rules::{
     BRAND_DISPLAY_NAME, DISPLAY_NAME_ADDRESS, PERSON_IMPERSONATION, UNUSUAL_CHARACTERS,
@@ -90,13 +90,12 @@ fn brand_display_name(
     let Some((name, addr, org)) = view.named_author() else {
         return;
     };
-    if engine.brand_names.is_empty() || engine.is_notification_sender(addr) {
+    if engine.is_notification_sender(addr) {
         return;
     }
-    let (company, all) = (company_tokens(name), all_tokens(name));
     let freemail = engine.freemail.contains_org(org);
-    for b in &engine.brand_names {
-        if !b.named_in(&company, &all) || b.domains.contains_org(org) {
+    for b in engine.companies.named_in(name) {
+        if b.domains.contains_org(org) {
             continue;
         }
         if b.kind == "organisation" && engine.own_domains.contains_org(org) {
@@ -161,6 +160,9 @@ fn unusual_word(text: &str) -> Option<(&'static str, &str)> {
     for word in
         text.split(|c: char| c.is_whitespace() || matches!(c, ',' | '<' | '>' | '"' | '(' | ')'))
     {
+        if word.is_ascii() {
+            continue; // ASCII is one script and has no invisible characters
+        }
         if word.chars().any(is_invisible) {
             return Some(("invisible", word));
         }

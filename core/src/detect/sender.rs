@@ -7,7 +7,6 @@ use crate::detect::{is_partner_contact, recipient_addresses, Contact};
 use crate::domain;
 use crate::engine::Engine;
 use crate::message::MessageView;
-use crate::names::{all_tokens, company_tokens};
 use crate::rules::{
     FIRST_CONTACT, FREEMAIL_IMPERSONATION, OWN_DOMAIN_SPOOF, REPLY_TO_MISMATCH, SENDER_LOOKALIKE,
 };
@@ -37,7 +36,10 @@ fn lookalike_domain(
     let mut domains: Vec<(&'static str, String)> = Vec::new();
     let mut push = |header: &'static str, addr: &str| {
         if let Some((_, d)) = domain::split_address(addr) {
-            domains.push((header, d.to_string()));
+            // The first header a domain appears in names it; each domain is checked once.
+            if !domains.iter().any(|(_, seen)| seen.eq_ignore_ascii_case(d)) {
+                domains.push((header, d.to_string()));
+            }
         }
     };
     for mb in view.author_mailboxes() {
@@ -120,14 +122,12 @@ fn freemail_impersonation(
         {
             Some((hit.person.name.clone(), "person"))
         }
-        _ => {
-            let (company, all) = (company_tokens(name), all_tokens(name));
-            engine
-                .brand_names
-                .iter()
-                .find(|b| matches!(b.kind, "partner" | "vendor") && b.named_in(&company, &all))
-                .map(|b| (b.name.clone(), "company"))
-        }
+        _ => engine
+            .companies
+            .named_in(name)
+            .into_iter()
+            .find(|b| matches!(b.kind, "partner" | "vendor"))
+            .map(|b| (b.name.clone(), "company")),
     };
     let Some((claimed, kind)) = claim else {
         return;

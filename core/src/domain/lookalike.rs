@@ -4,8 +4,8 @@
 //! Every protected domain is reduced to its registrable domain (Public Suffix List), split into
 //! label and suffix (`acme-trade` + `com`), and the label into its confusable skeleton. A
 //! candidate is canonicalised the same way once, then looked up in:
-//! - a map of skeletons (homoglyphs, same label under another suffix),
-//! - a map of "glued" forms (`acmecom`, `acme-com`),
+//! - an index of whole skeletons (homoglyphs, same label under another suffix, dot insertion),
+//! - an index of "glued" forms (`acmecom`, `acme-com`),
 //! - a symmetric-deletion index over the skeletons (keys are hashes of the skeleton with up to
 //!   one character deleted, two for long labels), verified with the optimal-string-alignment
 //!   distance,
@@ -180,23 +180,23 @@ pub(crate) struct LookalikeIndex {
     entries: Vec<Entry>,
     /// Registrable domains that are protected themselves or allowed: never lookalikes.
     exact: Filtered<()>,
-    by_skel: Filtered<Vec<u32>>,
-    glued: Filtered<Vec<u32>>,
+    /// Keys ([`Hashed::whole`]) of the skeletons of the labels with their suffix glued on
+    /// (`acmecom`, `acme-com`).
+    glued: DeletionIndex,
     /// Multi-word skeletons with the first or last word blanked out.
-    partial: Filtered<Vec<u32>>,
+    partial: DeletionIndex,
     /// Keys of every skeleton with at most one deletion.
     near: DeletionIndex,
-    /// [`signature`] and [`bigram_signature`] of each entry's skeleton, by entry id.
-    sigs: Vec<(u64, u128)>,
     /// Every entry's skeleton, back to back, and each one's place in it by entry id: what the
     /// edit-distance verification reads, compact so that it stays in cache.
     skel_arena: Vec<char>,
     skel_at: Vec<(u32, u32)>,
     /// Segment keys of long skeletons, for two edits (consulted only when nothing is closer);
-    /// see [`segment_key`].
-    segments: DeletionIndex,
-    /// Keys of every whole skeleton of three characters or more, for combosquats and
-    /// embedding.
+    /// see [`segment_key`]. Each posting carries the entry's [`signature`] and
+    /// [`bigram_signature`], so that most are rejected without reading anything else.
+    segments: DeletionIndex<(u64, u64, u128)>,
+    /// Keys ([`Hashed::whole`]) of every entry's skeleton: homoglyphs and suffix swaps, dot
+    /// insertion, combosquats and embedding.
     whole: DeletionIndex,
 }
 
@@ -234,7 +234,7 @@ impl LookalikeIndex {
             }
             let entry = Entry {
                 raw: label.chars().collect(),
-                plain: plain_form(label, &skel),
+                plain: plain_form(label, &skel).into_owned(),
                 suffix_skel: skeleton(suffix),
                 label: label.to_string(),
                 suffix: suffix.to_string(),
@@ -258,19 +258,17 @@ impl LookalikeIndex {
         let mut near: Vec<(u64, u32)> = Vec::new();
         let mut far: Vec<(u64, u32)> = Vec::new();
         let mut whole: Vec<(u64, u32)> = Vec::new();
+        let mut partial: Vec<(u64, u32)> = Vec::new();
+        let mut glued: Vec<(u64, u32)> = Vec::new();
         for (id, e) in self.entries.iter().enumerate() {
             let id = u32::try_from(id).unwrap_or(u32::MAX);
-            let skel: String = e.skel.iter().collect();
-            self.by_skel.entry(skel.clone()).push(id);
+
             let suffix_flat: String = e.suffix.chars().filter(|&c| c != '.').collect();
             let first_suffix = e.suffix.split('.').next().unwrap_or_default();
             for glue in [&suffix_flat, first_suffix] {
                 for sep in ["", "-"] {
-                    let g = skeleton(&format!("{}{sep}{glue}", e.label));
-                    let ids = self.glued.entry(g);
-                    if ids.last() != Some(&id) {
-                        ids.push(id);
-                    }
+                    let g = chars_of(&skeleton(&format!("{}{sep}{glue}", e.label)));
+                    glued.push((Hashed::new(&g).whole(), id));
                 }
             }
             let long = e.skel.len() >= LONG_LABEL;
@@ -289,30 +287,35 @@ impl LookalikeIndex {
                     far.push((segment_key(h.segment(a, b), len, part), id));
                 }
             }
-            for key in word_keys(&skel).into_iter().flatten() {
-                self.partial.entry(key).push(id);
+            let h = Hashed::new(&e.skel);
+            for key in word_keys(&e.skel, &h).into_iter().flatten() {
+                partial.push((key, id));
             }
-            if e.skel.len() >= 3 {
-                Hashed::new(&e.skel).keys(0, &mut |k| whole.push((k, id)));
-            }
+            whole.push((Hashed::new(&e.skel).whole(), id));
         }
-        self.near = DeletionIndex::new(near);
-        self.segments = DeletionIndex::new(far);
-        self.sigs = self
-            .entries
-            .iter()
-            .map(|e| (signature(&e.skel), bigram_signature(&e.skel)))
-            .collect();
+        self.near = DeletionIndex::of(near);
+        self.segments = DeletionIndex::new(
+            far.into_iter()
+                .map(|(k, id)| {
+                    let skel = &self.entries[id as usize].skel;
+                    let sigs = (
+                        signature(skel),
+                        count_signature(skel),
+                        bigram_signature(skel),
+                    );
+                    (k, id, sigs)
+                })
+                .collect(),
+        );
         for e in &self.entries {
             let start = u32::try_from(self.skel_arena.len()).unwrap_or(u32::MAX);
             self.skel_arena.extend_from_slice(&e.skel);
             let len = u32::try_from(e.skel.len()).unwrap_or(0);
             self.skel_at.push((start, len));
         }
-        self.whole = DeletionIndex::new(whole);
-        for m in [&mut self.by_skel, &mut self.glued, &mut self.partial] {
-            m.seal();
-        }
+        self.whole = DeletionIndex::of(whole);
+        self.partial = DeletionIndex::of(partial);
+        self.glued = DeletionIndex::of(glued);
         self.exact.seal();
     }
 
@@ -331,67 +334,85 @@ impl LookalikeIndex {
             return None;
         }
         let sub = host[..host.len() - reg.len()].trim_end_matches('.');
-        let lskel = skeleton(label);
-        let mut best: Option<Cand> = None;
-        let mut consider = |c: Cand, ix: &Self| {
-            if best.is_none_or(|b| ix.rank(c, suffix) > ix.rank(b, suffix)) {
-                best = Some(c);
-            }
-        };
-
-        if let Some(ids) = self.by_skel.get(&lskel) {
-            for &id in ids {
-                let e = &self.entries[id as usize];
-                let c = if e.label == label {
-                    let severity = if e.skel.len() <= 4 || e.source == ProtectedSource::Brand {
-                        Severity::Low
-                    } else {
-                        Severity::Medium
-                    };
-                    cand(id, Technique::TldSwap, severity, 0)
-                } else {
-                    cand(id, Technique::Homoglyph, short_cap(e, Severity::High), 0)
-                };
-                consider(c, self);
-            }
-        }
-        if let Some(ids) = self.glued.get(&lskel) {
-            for &id in ids {
-                let e = &self.entries[id as usize];
-                consider(
-                    cand(id, Technique::GluedTld, short_cap(e, Severity::High), 0),
-                    self,
-                );
-            }
-        }
-        if let Some(last) = sub.rsplit('.').next().filter(|l| !l.is_empty()) {
-            // `ac.me.com` for acme.com, `acme.trade.com` for acme-trade.com.
-            for sep in ["", "-"] {
-                let joined = skeleton(&format!("{last}{sep}{label}"));
-                for &id in self.by_skel.get(&joined).into_iter().flatten() {
-                    let e = &self.entries[id as usize];
-                    consider(
-                        cand(id, Technique::DotInsertion, short_cap(e, Severity::High), 0),
-                        self,
-                    );
-                }
-            }
-        }
-        let skel: Vec<char> = lskel.chars().collect();
+        let skel = chars_of(&skeleton(label));
         if skel.is_empty() || skel.len() > MAX_SKEL {
             return None;
         }
         let skel_h = Hashed::new(&skel);
+        let mut best: Option<Cand> = None;
+
+        // Entries whose skeleton is exactly `chars` (the key may collide; the arena decides).
+        let same_skeleton = |chars: &[char], key: u64, f: &mut dyn FnMut(u32)| {
+            self.whole.each(key, |id, ()| {
+                if self.arena_skel(id) == chars {
+                    f(id);
+                }
+            });
+        };
+        same_skeleton(&skel, skel_h.whole(), &mut |id| {
+            let e = &self.entries[id as usize];
+            let c = if e.label == label {
+                let severity = if e.skel.len() <= 4 || e.source == ProtectedSource::Brand {
+                    Severity::Low
+                } else {
+                    Severity::Medium
+                };
+                cand(id, Technique::TldSwap, severity, 0)
+            } else {
+                cand(id, Technique::Homoglyph, short_cap(e, Severity::High), 0)
+            };
+            self.keep_best(&mut best, c, suffix);
+        });
+        self.glued.each(skel_h.whole(), |id, ()| {
+            let e = &self.entries[id as usize];
+            let c = cand(id, Technique::GluedTld, short_cap(e, Severity::High), 0);
+            self.keep_best(&mut best, c, suffix);
+        });
+        if let Some(last) = sub.rsplit('.').next().filter(|l| !l.is_empty()) {
+            // `ac.me.com` for acme.com, `acme.trade.com` for acme-trade.com.
+            for sep in ["", "-"] {
+                let joined = chars_of(&skeleton(&format!("{last}{sep}{label}")));
+                if joined.len() <= MAX_SKEL {
+                    same_skeleton(&joined, Hashed::new(&joined).whole(), &mut |id| {
+                        let e = &self.entries[id as usize];
+                        let c = cand(id, Technique::DotInsertion, short_cap(e, Severity::High), 0);
+                        self.keep_best(&mut best, c, suffix);
+                    });
+                }
+            }
+        }
+
         let plain = plain_form(label, &skel);
-        self.edit_matches(&skel, &skel_h, &plain, suffix, &mut |c| consider(c, self));
-        self.partial_words(&lskel, &mut |c| consider(c, self));
-        self.embedded(sub, &skel, &skel_h, &mut |c| consider(c, self));
+        self.edit_matches(&skel, &skel_h, &plain, suffix, &mut |c| {
+            self.keep_best(&mut best, c, suffix)
+        });
+        // A strong whole-label match under the same suffix outranks anything found inside the
+        // label (see `rank`): no need to look.
+        let settled = best.is_some_and(|b| {
+            b.severity >= Severity::High
+                && whole_label(b.technique)
+                && self.entries[b.id as usize].suffix == suffix
+        });
+        if !settled {
+            self.partial_words(&skel, &skel_h, &mut |c| {
+                self.keep_best(&mut best, c, suffix)
+            });
+            self.embedded(sub, &skel, &skel_h, &mut |c| {
+                self.keep_best(&mut best, c, suffix)
+            });
+        }
 
         let c = best?;
         let e = &self.entries[c.id as usize];
         let technique = if c.technique == Technique::EditDistance {
-            let raw: Vec<char> = label.chars().collect();
-            classify(&raw, &e.raw, c.distance)
+            let raw = chars_of(label);
+            // Labels that are their own skeletons are as far apart as their skeletons.
+            let raw_distance = if raw == skel && e.raw == e.skel {
+                Some(c.distance)
+            } else {
+                Peq::new(&raw).distance(&e.raw, 2)
+            };
+            classify(&raw, &e.raw, raw_distance, c.distance)
         } else {
             c.technique
         };
@@ -408,13 +429,22 @@ impl LookalikeIndex {
         })
     }
 
+    /// Keeps `c` in `best` when it ranks higher.
+    fn keep_best(&self, best: &mut Option<Cand>, c: Cand, suffix: &str) {
+        if best.is_none_or(|b| self.rank(c, suffix) > self.rank(b, suffix)) {
+            *best = Some(c);
+        }
+    }
+
     /// Ordering of candidates: stronger severity, then the same suffix as the candidate, then
-    /// fewer edits, then the longer protected label.
-    fn rank(&self, c: Cand, suffix: &str) -> (Severity, bool, Reverse<u8>, usize) {
+    /// a match of the whole label before a protected name found inside it (combosquat,
+    /// embedding), then fewer edits, then the longer protected label.
+    fn rank(&self, c: Cand, suffix: &str) -> (Severity, bool, bool, Reverse<u8>, usize) {
         let e = &self.entries[c.id as usize];
         (
             c.severity,
             e.suffix == suffix,
+            whole_label(c.technique),
             Reverse(c.distance),
             e.skel.len(),
         )
@@ -444,33 +474,15 @@ impl LookalikeIndex {
             return;
         }
         let skel_peq = Peq::new(skel);
-        let plain_peq = if plain_differs {
-            Peq::new(plain)
-        } else {
-            Peq::new(&[])
-        };
+        let plain_peq = plain_differs.then(|| Peq::new(plain));
         let mut found_close = false;
         let cand_sig = signature(skel);
         let cand_bigrams = bigram_signature(skel);
+        let cand_counts = count_signature(skel);
         let mut verify = |ids: &mut Vec<u32>, found_close: &mut bool, two_edits: bool| {
             ids.sort_unstable();
             ids.dedup();
             for &id in ids.iter() {
-                // Cheap tests against a table that stays in cache, before the entry itself is
-                // read: two edits change the set of letters by at most four, and destroy at
-                // most six of the protected skeleton's bigrams (three per transposition), so
-                // all but six of its bigram bits must be present in the candidate.
-                if two_edits
-                    && self
-                        .sigs
-                        .get(id as usize)
-                        .is_none_or(|&(letters, bigrams)| {
-                            (letters ^ cand_sig).count_ones() > 4
-                                || (bigrams & cand_bigrams).count_ones() + 6 < bigrams.count_ones()
-                        })
-                {
-                    continue;
-                }
                 let e_skel = self.arena_skel(id);
                 let len = e_skel.len();
                 let max = if len >= LONG_LABEL && skel.len() >= LONG_LABEL - 2 {
@@ -486,8 +498,8 @@ impl LookalikeIndex {
                 // Two-edit keys come from skeletons only; so do their distances.
                 let d_plain = if two_edits {
                     None
-                } else if plain_differs {
-                    plain_peq.distance(&e.plain, max)
+                } else if let Some(peq) = &plain_peq {
+                    peq.distance(&e.plain, max)
                 } else if e.plain != e.skel {
                     skel_peq.distance(&e.plain, max)
                 } else {
@@ -529,7 +541,19 @@ impl LookalikeIndex {
                         let end = start + (b - a);
                         if end <= n {
                             let key = segment_key(skel_h.segment(start, end), len, part);
-                            self.segments.lookup(key, &mut more);
+                            // Two edits change the set of letters by at most four, the
+                            // letter counts by at most four in all, and destroy at most six
+                            // of the protected skeleton's bigrams (three per transposition):
+                            // all but six of its bigram bits must be in the candidate.
+                            self.segments.each(key, |id, (letters, counts, bigrams)| {
+                                if (letters ^ cand_sig).count_ones() <= 4
+                                    && nibble_l1(counts, cand_counts) <= 4
+                                    && (bigrams & cand_bigrams).count_ones() + 6
+                                        >= bigrams.count_ones()
+                                {
+                                    more.push(id);
+                                }
+                            });
                         }
                     }
                 }
@@ -541,11 +565,11 @@ impl LookalikeIndex {
 
     /// A multi-word protected label with its first or last word replaced (`acme-payment` or
     /// `pay-trade` for `acme-trade`): a weak combosquat.
-    fn partial_words(&self, lskel: &str, out: &mut impl FnMut(Cand)) {
-        for key in word_keys(lskel).into_iter().flatten() {
-            for &id in self.partial.get(&key).into_iter().flatten() {
-                out(cand(id, Technique::Combosquat, Severity::Low, 0));
-            }
+    fn partial_words(&self, skel: &[char], h: &Hashed, out: &mut impl FnMut(Cand)) {
+        for key in word_keys(skel, h).into_iter().flatten() {
+            self.partial.each(key, |id, ()| {
+                out(cand(id, Technique::Combosquat, Severity::Low, 0))
+            });
         }
     }
 
@@ -560,7 +584,7 @@ impl LookalikeIndex {
         let (hay, h): (&[char], &Hashed) = if sub.is_empty() {
             (skel, skel_h)
         } else {
-            let mut v: Vec<char> = skeleton(sub).chars().collect();
+            let mut v = chars_of(&skeleton(sub));
             v.push('.');
             v.extend_from_slice(skel);
             v.truncate(MAX_SKEL);
@@ -651,18 +675,32 @@ impl LookalikeIndex {
 
 /// For a label of two or more `-`-separated words whose kept words have at least three
 /// letters: the label with its first word, and with its last word, replaced by `*`.
-fn word_keys(skel: &str) -> [Option<String>; 2] {
-    let Some((first, rest)) = skel.split_once('-') else {
+/// The keys are the hashes of the kept part (`-trade`, `acme-`, dash included) marked with which
+/// end was blanked, computed from the prefix hashes `h` of `skel` without allocating.
+fn word_keys(skel: &[char], h: &Hashed) -> [Option<u64>; 2] {
+    let (Some(first_dash), Some(last_dash)) = (
+        skel.iter().position(|&c| c == '-'),
+        skel.iter().rposition(|&c| c == '-'),
+    ) else {
         return [None, None];
     };
-    let Some((init, last)) = skel.rsplit_once('-') else {
-        return [None, None];
+    let n = skel.len().min(MAX_SKEL);
+    let letters = |r: &[char]| r.iter().filter(|&&c| c != '-').count();
+    let key = |a: usize, b: usize, end: u64| {
+        finish(
+            h.segment(a, b) ^ end.wrapping_mul(0xa076_1d64_78bd_642f),
+            b - a,
+        )
     };
-    let keep = |kept: &str| kept.chars().filter(|c| *c != '-').count() >= 3;
     [
-        (!first.is_empty() && keep(rest)).then(|| format!("*-{rest}")),
-        (!last.is_empty() && keep(init)).then(|| format!("{init}-*")),
+        (first_dash > 0 && letters(&skel[first_dash..n]) >= 3).then(|| key(first_dash, n, 1)),
+        (last_dash + 1 < n && letters(&skel[..last_dash]) >= 3).then(|| key(0, last_dash + 1, 2)),
     ]
+}
+
+/// Whether a technique compares the whole label (rather than finding a name inside it).
+fn whole_label(t: Technique) -> bool {
+    !matches!(t, Technique::Combosquat | Technique::Embedding)
 }
 
 fn cand(id: u32, technique: Technique, severity: Severity, distance: u8) -> Cand {
@@ -710,9 +748,9 @@ fn edit_severity(cand: &[char], prot: &[char], distance: u8, e: &Entry) -> Sever
     s
 }
 
-/// Names the edit that turns protected label `p` into candidate label `c` (raw characters).
-fn classify(c: &[char], p: &[char], skel_distance: u8) -> Technique {
-    let raw = Peq::new(c).distance(p, 2);
+/// Names the edit that turns protected label `p` into candidate label `c` (raw characters), given
+/// their distance (`None` when above two) and the distance of their skeletons.
+fn classify(c: &[char], p: &[char], raw: Option<u8>, skel_distance: u8) -> Technique {
     if raw.is_none_or(|d| d > skel_distance) {
         return Technique::Homoglyph;
     }
@@ -872,11 +910,20 @@ impl Peq {
     }
 }
 
+/// The characters of `s`, allocated once (collecting `chars()` grows the vector repeatedly,
+/// since it cannot know the count in advance).
+fn chars_of(s: &str) -> Vec<char> {
+    let mut v = Vec::with_capacity(s.len());
+    v.extend(s.chars());
+    v
+}
+
 /// The label with only the one-to-one folds of the skeleton (`i`, `1`, `|` → `l`, `0` → `o`),
-/// for ASCII labels; other labels use the skeleton itself.
-fn plain_form(label: &str, skel: &[char]) -> Vec<char> {
-    if !label.is_ascii() {
-        return skel.to_vec();
+/// for ASCII labels; other labels, and labels without the pair folds' `rn` and `vv` (whose
+/// plain form is their skeleton), borrow the skeleton itself.
+fn plain_form<'a>(label: &str, skel: &'a [char]) -> std::borrow::Cow<'a, [char]> {
+    if !label.is_ascii() || !(label.contains("rn") || label.contains("vv")) {
+        return skel.into();
     }
     label
         .bytes()
@@ -885,7 +932,8 @@ fn plain_form(label: &str, skel: &[char]) -> Vec<char> {
             b'0' => 'o',
             c => char::from(c),
         })
-        .collect()
+        .collect::<Vec<char>>()
+        .into()
 }
 
 // --- deletion keys -----------------------------------------------------------------------------
@@ -924,6 +972,11 @@ impl Hashed {
             h.pre[i + 1] = h.pre[i].wrapping_mul(BASE).wrapping_add(sym(c));
         }
         h
+    }
+
+    /// The key of the whole string (no deletion).
+    fn whole(&self) -> u64 {
+        finish(self.pre[self.n], self.n)
     }
 
     fn segment(&self, a: usize, b: usize) -> u64 {
@@ -976,6 +1029,34 @@ fn signature(s: &[char]) -> u64 {
     })
 }
 
+/// How often each of 16 classes of characters occurs in `s`, one nibble per class, counts
+/// above seven kept at seven (which can only shrink the difference between two strings).
+fn count_signature(s: &[char]) -> u64 {
+    let mut counts = [0u8; 16];
+    for &c in s {
+        let class = peq_slot(c).unwrap_or(c as usize) % 16;
+        counts[class] = (counts[class] + 1).min(7);
+    }
+    counts
+        .iter()
+        .enumerate()
+        .fold(0u64, |acc, (i, &n)| acc | u64::from(n) << (4 * i))
+}
+
+/// The sum over the 16 nibbles of `|a − b|`, for nibbles of at most seven (SWAR: no borrow can
+/// cross a nibble because eight is added first).
+fn nibble_l1(a: u64, b: u64) -> u32 {
+    const H: u64 = 0x8888_8888_8888_8888;
+    const L: u64 = 0x7777_7777_7777_7777;
+    let r = (a | H) - b; // 8 + a − b in each nibble, 1..=15
+    let ge = (r & H) >> 3; // 1 where a ≥ b
+    let mask = ge * 0xf;
+    let low = r & L; // a − b where a ≥ b, else 8 − (b − a)
+    let abs = (low & mask) | ((H - low) & !mask & L);
+    let bytes = (abs & 0x0f0f_0f0f_0f0f_0f0f) + ((abs >> 4) & 0x0f0f_0f0f_0f0f_0f0f);
+    (bytes.wrapping_mul(0x0101_0101_0101_0101) >> 56) as u32
+}
+
 /// The set of adjacent character pairs in `s`, each hashed to one of 128 bits.
 fn bigram_signature(s: &[char]) -> u128 {
     s.windows(2).fold(0u128, |acc, w| {
@@ -1017,29 +1098,29 @@ fn deletion_keys_exact(s: &[char], d: u8, mut f: impl FnMut(u64)) {
 /// each run of keys sharing their top bits starts. Compact, built by one sort, and a lookup
 /// touches two places in memory.
 #[derive(Debug, Default)]
-struct DeletionIndex {
+struct DeletionIndex<P = ()> {
     filter: KeyFilter,
     shift: u32,
     dir: Vec<u32>,
-    keys: Vec<u64>,
-    ids: Vec<u32>,
+    /// Key, entry id and a payload read together with them, sorted by key.
+    items: Vec<(u64, u32, P)>,
 }
 
-impl DeletionIndex {
-    fn new(mut pairs: Vec<(u64, u32)>) -> DeletionIndex {
-        pairs.sort_unstable();
-        pairs.dedup();
+impl<P: Copy + Ord> DeletionIndex<P> {
+    fn new(mut items: Vec<(u64, u32, P)>) -> DeletionIndex<P> {
+        items.sort_unstable();
+        items.dedup();
         // About one key per directory slot.
-        let bits = (usize::BITS - pairs.len().leading_zeros()).clamp(4, 24);
+        let bits = (usize::BITS - items.len().leading_zeros()).clamp(4, 24);
         let shift = 64 - bits;
         let mut dir = vec![0u32; (1usize << bits) + 1];
-        for (i, (k, _)) in pairs.iter().enumerate().rev() {
+        for (i, (k, _, _)) in items.iter().enumerate().rev() {
             dir[(k >> shift) as usize] = u32::try_from(i).unwrap_or(u32::MAX);
         }
         // Empty slots point at the start of the next non-empty one.
-        let mut next = u32::try_from(pairs.len()).unwrap_or(u32::MAX);
+        let mut next = u32::try_from(items.len()).unwrap_or(u32::MAX);
         let mut seen = vec![false; dir.len()];
-        for (k, _) in &pairs {
+        for (k, _, _) in &items {
             seen[(k >> shift) as usize] = true;
         }
         for slot in (0..dir.len()).rev() {
@@ -1050,16 +1131,15 @@ impl DeletionIndex {
             }
         }
         DeletionIndex {
-            filter: KeyFilter::new(pairs.iter().map(|p| p.0)),
+            filter: KeyFilter::new(items.iter().map(|p| p.0)),
             shift,
             dir,
-            keys: pairs.iter().map(|p| p.0).collect(),
-            ids: pairs.iter().map(|p| p.1).collect(),
+            items,
         }
     }
 
-    /// Appends the entries with `key` to `ids`.
-    fn lookup(&self, key: u64, ids: &mut Vec<u32>) {
+    /// Calls `f` with the id and payload of every entry with `key`.
+    fn each(&self, key: u64, mut f: impl FnMut(u32, P)) {
         if !self.filter.may_contain(key) {
             return;
         }
@@ -1067,13 +1147,29 @@ impl DeletionIndex {
         let (Some(&start), Some(&end)) = (self.dir.get(slot), self.dir.get(slot + 1)) else {
             return;
         };
-        for i in start as usize..end as usize {
-            match self.keys.get(i) {
-                Some(&k) if k == key => ids.extend(self.ids.get(i)),
-                Some(&k) if k > key => break,
-                _ => {}
+        for &(k, id, p) in self
+            .items
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+        {
+            if k == key {
+                f(id, p);
+            } else if k > key {
+                break;
             }
         }
+    }
+}
+
+impl DeletionIndex {
+    /// Builds an index without payloads.
+    fn of(pairs: Vec<(u64, u32)>) -> DeletionIndex {
+        DeletionIndex::new(pairs.into_iter().map(|(k, id)| (k, id, ())).collect())
+    }
+
+    /// Appends the entries with `key` to `ids`.
+    fn lookup(&self, key: u64, ids: &mut Vec<u32>) {
+        self.each(key, |id, ()| ids.push(id));
     }
 }
 
@@ -1086,11 +1182,6 @@ struct Filtered<T> {
 }
 
 impl<T: Default> Filtered<T> {
-    /// The value of `key`, inserted as the default when absent (before [`Filtered::seal`]).
-    fn entry(&mut self, key: String) -> &mut T {
-        self.map.entry(key).or_default()
-    }
-
     /// Inserts `key`; whether it was new.
     fn insert(&mut self, key: String) -> bool {
         self.map.insert(key, T::default()).is_none()
@@ -1151,20 +1242,25 @@ impl KeyFilter {
 
 /// Lowercase Unicode form of a host name (IDNA/UTS #46 mapping, punycode decoded), or `None`
 /// when it is not a host name with at least two labels.
-pub(crate) fn canonical_host(input: &str) -> Option<String> {
+pub(crate) fn canonical_host(input: &str) -> Option<std::borrow::Cow<'_, str>> {
+    use std::borrow::Cow;
     let t = input.trim().trim_end_matches('.');
     if t.is_empty() || t.len() > 253 {
         return None;
     }
-    let host = if t.is_ascii() {
-        let lower = t.to_ascii_lowercase();
+    let host: Cow<'_, str> = if t.is_ascii() {
+        let lower: Cow<'_, str> = if t.bytes().any(|b| b.is_ascii_uppercase()) {
+            t.to_ascii_lowercase().into()
+        } else {
+            t.into()
+        };
         if lower.contains("xn--") {
-            idna::domain_to_unicode(&lower).0
+            idna::domain_to_unicode(&lower).0.into()
         } else {
             lower
         }
     } else {
-        idna::domain_to_unicode(t).0
+        idna::domain_to_unicode(t).0.into()
     };
     let mut labels = 0;
     for l in host.split('.') {

@@ -253,7 +253,7 @@ fn deletion_index_finds_exactly_the_stored_keys() {
         .map(|i| (i.wrapping_mul(0x9e37_79b9_7f4a_7c15), (i % 7) as u32))
         .chain([(42, 1), (42, 2), (u64::MAX, 3), (0, 4)])
         .collect();
-    let ix = DeletionIndex::new(pairs.clone());
+    let ix = DeletionIndex::of(pairs.clone());
     for &(k, id) in &pairs {
         let mut out = Vec::new();
         ix.lookup(k, &mut out);
@@ -265,7 +265,7 @@ fn deletion_index_finds_exactly_the_stored_keys() {
     let mut none = Vec::new();
     ix.lookup(43, &mut none);
     assert!(none.is_empty());
-    DeletionIndex::new(Vec::new()).lookup(7, &mut none);
+    DeletionIndex::of(Vec::new()).lookup(7, &mut none);
     assert!(none.is_empty());
 }
 
@@ -300,8 +300,28 @@ fn two_edit_filters_never_reject_a_true_match() {
             continue;
         }
         let (lp, lc) = (signature(&p), signature(&c));
+        assert!(
+            nibble_l1(count_signature(&p), count_signature(&c)) <= 4,
+            "{p:?} {c:?}"
+        );
         let (bp, bc) = (bigram_signature(&p), bigram_signature(&c));
         assert!((lp ^ lc).count_ones() <= 4, "{p:?} {c:?}");
         assert!((bp & bc).count_ones() + 6 >= bp.count_ones(), "{p:?} {c:?}");
+    }
+}
+
+#[test]
+fn nibble_l1_is_the_sum_of_absolute_differences() {
+    let mut x: u64 = 0x0123_4567_89ab_cdef;
+    for _ in 0..10_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let a = x & 0x7777_7777_7777_7777;
+        let b = x.rotate_left(23) & 0x7777_7777_7777_7777;
+        let want: u32 = (0..16)
+            .map(|i| ((a >> (4 * i)) & 0xf).abs_diff((b >> (4 * i)) & 0xf) as u32)
+            .sum();
+        assert_eq!(nibble_l1(a, b), want, "{a:x} {b:x}");
     }
 }
