@@ -383,7 +383,8 @@ impl LookalikeIndex {
         }
 
         let plain = plain_form(label, &skel);
-        self.edit_matches(&skel, &skel_h, &plain, suffix, &mut |c| {
+        let common_word = is_common_word(label);
+        self.edit_matches(&skel, &skel_h, &plain, suffix, common_word, &mut |c| {
             self.keep_best(&mut best, c, suffix)
         });
         // A strong whole-label match under the same suffix outranks anything found inside the
@@ -454,12 +455,14 @@ impl LookalikeIndex {
     /// form: the pair folds (`rn` → `m`) make some plain typos (`westertnunion`) look farther on
     /// the skeleton than they are on the letters. Reported as [`Technique::EditDistance`]; the
     /// caller names the edit of the match it keeps.
+    #[allow(clippy::too_many_arguments)]
     fn edit_matches(
         &self,
         skel: &[char],
         skel_h: &Hashed,
         plain: &[char],
         suffix: &str,
+        common_word: bool,
         out: &mut impl FnMut(Cand),
     ) {
         let plain_differs = plain != skel;
@@ -509,7 +512,7 @@ impl LookalikeIndex {
                     continue;
                 };
                 *found_close |= d == 1;
-                let mut severity = edit_severity(skel, &e.skel, d, e);
+                let mut severity = edit_severity(skel, &e.skel, d, e, common_word);
                 if e.suffix != suffix {
                     // A typo and another suffix: two differences.
                     severity = severity.min(Severity::Medium);
@@ -712,6 +715,22 @@ fn cand(id: u32, technique: Technique, severity: Severity, distance: u8) -> Cand
     }
 }
 
+/// Whether `label` is a common English word (`core/data/common-words.txt`): such a candidate
+/// is probably a real name one edit away from a protected one (`acne` / `acme`).
+fn is_common_word(label: &str) -> bool {
+    static WORDS: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    WORDS
+        .get_or_init(|| {
+            include_str!("../../data/common-words.txt")
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .collect()
+        })
+        .contains(label)
+}
+
 /// Short labels (`ups`, `dhl`, `qq`) collide with many real names: at most `low`, or `medium`
 /// for four characters.
 fn short_cap(e: &Entry, severity: Severity) -> Severity {
@@ -723,7 +742,13 @@ fn short_cap(e: &Entry, severity: Severity) -> Severity {
 }
 
 /// Severity of an edit-distance match, with Chromium-style false-positive filters.
-fn edit_severity(cand: &[char], prot: &[char], distance: u8, e: &Entry) -> Severity {
+fn edit_severity(
+    cand: &[char],
+    prot: &[char],
+    distance: u8,
+    e: &Entry,
+    common_word: bool,
+) -> Severity {
     let n = prot.len();
     if n <= 4 {
         return Severity::Low;
@@ -739,7 +764,7 @@ fn edit_severity(cand: &[char], prot: &[char], distance: u8, e: &Entry) -> Sever
         .iter()
         .filter(not_digit)
         .eq(prot.iter().filter(not_digit));
-    if first_differs || digits_only {
+    if first_differs || digits_only || common_word {
         s = s.min(Severity::Medium);
     }
     if e.source == ProtectedSource::Brand && n <= 5 {

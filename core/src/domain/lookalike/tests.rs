@@ -105,6 +105,32 @@ fn severities_follow_the_strength_of_the_resemblance() {
     // First-character edits and digit-only differences are medium (Chromium's filters).
     assert_eq!(sev("scme-trade.com"), Some(Severity::Medium));
     assert_eq!(sev("acme-trade2.com"), Some(Severity::Medium));
+    // A candidate that is a common word is one edit from a protected name by coincidence.
+    assert_eq!(sev("maersc.com"), Some(Severity::High));
+    let ix2 = LookalikeIndex::new(
+        [
+            spec("steal-co.com", ProtectedSource::Partner),
+            spec("tradex.com", ProtectedSource::Partner),
+        ],
+        [],
+    );
+    assert_eq!(
+        ix2.check("trades.com").ok().flatten().map(|m| m.severity),
+        Some(Severity::High)
+    );
+    assert_eq!(
+        ix2.check("trader.com").ok().flatten().map(|m| m.severity),
+        Some(Severity::High)
+    );
+    let ix3 = LookalikeIndex::new([spec("grande.com", ProtectedSource::Partner)], []);
+    assert_eq!(
+        ix3.check("grand.com").ok().flatten().map(|m| m.severity),
+        Some(Severity::Medium)
+    );
+    assert_eq!(
+        ix3.check("grandy.com").ok().flatten().map(|m| m.severity),
+        Some(Severity::High)
+    );
     // Short labels: low.
     assert_eq!(sev("dhi.com"), Some(Severity::Low));
     assert_eq!(sev("dh1.com"), Some(Severity::Low));
@@ -324,4 +350,17 @@ fn nibble_l1_is_the_sum_of_absolute_differences() {
             .sum();
         assert_eq!(nibble_l1(a, b), want, "{a:x} {b:x}");
     }
+}
+
+#[test]
+fn common_word_list_is_clean() {
+    let text = include_str!("../../../data/common-words.txt");
+    for w in text.lines().filter(|l| !l.starts_with('#')) {
+        assert!(
+            !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()),
+            "{w:?}"
+        );
+    }
+    assert!(is_common_word("trace"));
+    assert!(!is_common_word("acme"));
 }
