@@ -23,7 +23,7 @@ use std::cmp::Reverse;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use super::skeleton::skeleton;
+use super::skeleton::{skeleton, skeleton_chars};
 use crate::verdict::Severity;
 
 /// Where a protected domain comes from.
@@ -267,7 +267,7 @@ impl LookalikeIndex {
             let first_suffix = e.suffix.split('.').next().unwrap_or_default();
             for glue in [&suffix_flat, first_suffix] {
                 for sep in ["", "-"] {
-                    let g = chars_of(&skeleton(&format!("{}{sep}{glue}", e.label)));
+                    let g = skeleton_chars(&format!("{}{sep}{glue}", e.label));
                     glued.push((Hashed::new(&g).whole(), id));
                 }
             }
@@ -334,7 +334,7 @@ impl LookalikeIndex {
             return None;
         }
         let sub = host[..host.len() - reg.len()].trim_end_matches('.');
-        let skel = chars_of(&skeleton(label));
+        let skel = skeleton_chars(label);
         if skel.is_empty() || skel.len() > MAX_SKEL {
             return None;
         }
@@ -371,7 +371,7 @@ impl LookalikeIndex {
         if let Some(last) = sub.rsplit('.').next().filter(|l| !l.is_empty()) {
             // `ac.me.com` for acme.com, `acme.trade.com` for acme-trade.com.
             for sep in ["", "-"] {
-                let joined = chars_of(&skeleton(&format!("{last}{sep}{label}")));
+                let joined = skeleton_chars(&format!("{last}{sep}{label}"));
                 if joined.len() <= MAX_SKEL {
                     same_skeleton(&joined, Hashed::new(&joined).whole(), &mut |id| {
                         let e = &self.entries[id as usize];
@@ -467,7 +467,7 @@ impl LookalikeIndex {
     ) {
         let plain_differs = plain != skel;
         let plain_h = plain_differs.then(|| Hashed::new(plain));
-        let mut ids: Vec<u32> = Vec::new();
+        let mut ids: Vec<u32> = Vec::with_capacity(16);
         for h in std::iter::once(skel_h).chain(&plain_h) {
             for d in 0..=1 {
                 h.keys(d, &mut |k| self.near.lookup(k, &mut ids));
@@ -587,7 +587,7 @@ impl LookalikeIndex {
         let (hay, h): (&[char], &Hashed) = if sub.is_empty() {
             (skel, skel_h)
         } else {
-            let mut v = chars_of(&skeleton(sub));
+            let mut v = skeleton_chars(sub);
             v.push('.');
             v.extend_from_slice(skel);
             v.truncate(MAX_SKEL);

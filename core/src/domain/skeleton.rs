@@ -130,35 +130,54 @@ pub(crate) fn skeleton(s: &str) -> String {
 /// Step 4: the ASCII folds.
 fn fold_ascii(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    fold_ascii_into(s, |c| out.push(c));
+    out
+}
+
+/// The skeleton of `s` as characters, what the lookalike index compares; host-name ASCII goes
+/// straight from the folds into the vector.
+pub(crate) fn skeleton_chars(s: &str) -> Vec<char> {
+    let mut out = Vec::with_capacity(s.len());
+    if s.bytes()
+        .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.'))
+    {
+        fold_ascii_into(s, |c| out.push(c));
+    } else {
+        out.extend(skeleton(s).chars());
+    }
+    out
+}
+
+/// Step 4, calling `out` with each resulting character.
+fn fold_ascii_into(s: &str, mut out: impl FnMut(char)) {
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
         let pair = b.get(i..i + 2);
         if pair == Some(b"rn") {
-            out.push('m');
+            out('m');
             i += 2;
             continue;
         }
         if pair == Some(b"vv") {
-            out.push('w');
+            out('w');
             i += 2;
             continue;
         }
         match b[i] {
-            b'0' => out.push('o'),
-            b'1' | b'i' | b'|' => out.push('l'),
-            c if c.is_ascii() => out.push(char::from(c)),
+            b'0' => out('o'),
+            b'1' | b'i' | b'|' => out('l'),
+            c if c.is_ascii() => out(char::from(c)),
             _ => {
                 // A non-ASCII character: copy it whole.
                 let ch = s[i..].chars().next().unwrap_or('\u{fffd}');
-                out.push(ch);
+                out(ch);
                 i += ch.len_utf8();
                 continue;
             }
         }
         i += 1;
     }
-    out
 }
 
 #[cfg(test)]
@@ -205,6 +224,13 @@ mod tests {
             unicode_skeleton(s, &mut pre);
             fold_ascii(&pre)
         };
+        for s in ["acme-trade", "rnicrosoft", "pаypal"] {
+            assert_eq!(
+                skeleton_chars(s),
+                skeleton(s).chars().collect::<Vec<_>>(),
+                "{s}"
+            );
+        }
         for s in [
             "ácmé-tràdê",
             "аррӏе",
