@@ -373,6 +373,24 @@ fn bench(c: &mut Criterion) {
         )
     });
     g.finish();
+
+    // Cost against the number of protected domains: the same unrelated names checked against
+    // 100, 1,000 and 10,000 of them (every 100th, 10th, each of the 10,000).
+    let mut g = c.benchmark_group("lookalike_scaling");
+    for step in [100, 10, 1] {
+        let subset: Vec<String> = prot.iter().step_by(step).cloned().collect();
+        let n = subset.len();
+        let engine = engine_from(subset);
+        percentiles(&format!("scaling_{n}_unrelated"), &engine, &unrelated);
+        let mut i = 0;
+        g.bench_function(format!("check_unrelated/{n}"), |b| {
+            b.iter(|| {
+                i = (i + 1) % unrelated.len();
+                black_box(engine.check_domain(black_box(&unrelated[i])).ok())
+            })
+        });
+    }
+    g.finish();
 }
 
 fn engine_from(domains: Vec<String>) -> Engine {
