@@ -227,7 +227,7 @@ fn protected_specs(policy: &Policy, freemail: &DomainSet) -> Vec<ProtectedSpec> 
             .iter()
             .map(|d| spec(d, ProtectedSource::Listed, "")),
     );
-    for b in brands::enabled(&policy.lists.builtin_brands) {
+    for b in brands::enabled(&policy.lists.builtin_brands, &policy.lists.disabled_brands) {
         out.extend(
             b.domains
                 .iter()

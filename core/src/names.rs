@@ -392,7 +392,7 @@ impl Companies {
         for v in &policy.vendors {
             add(&v.name, "vendor", &v.domains);
         }
-        for b in brands::enabled(&policy.lists.builtin_brands) {
+        for b in brands::enabled(&policy.lists.builtin_brands, &policy.lists.disabled_brands) {
             for n in &b.names {
                 add(n, "brand", &b.domains);
             }

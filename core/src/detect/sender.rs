@@ -457,6 +457,48 @@ mod impersonation_tests {
     }
 
     #[test]
+    fn builtin_brands_switch_off_by_category_and_by_name() {
+        let engine = |extra: &str| {
+            crate::Engine::new(crate::Policy::from_toml_str(extra).expect("policy"))
+                .expect("engine")
+        };
+        let all = engine("");
+        assert!(all.check_domain("paypa1.com").expect("host").is_some());
+        assert!(all
+            .check_domain("dhl-express-track.com")
+            .expect("host")
+            .is_some());
+        let no_paypal = engine("[lists]\ndisabled_brands = [\"PayPal\"]");
+        assert!(no_paypal
+            .check_domain("paypa1.com")
+            .expect("host")
+            .is_none());
+        assert!(no_paypal
+            .check_domain("dhl-express-track.com")
+            .expect("host")
+            .is_some());
+        let banks_only = engine("[lists]\nbuiltin_brands = [\"banks\"]");
+        assert!(banks_only
+            .check_domain("paypa1.com")
+            .expect("host")
+            .is_none());
+        assert!(banks_only
+            .check_domain("hsbc-secure.com")
+            .expect("host")
+            .is_some());
+        let raw = "From: \"PayPal Service\" <service@notice.example>\nTo: a@b.example\n\nhi\n";
+        let brand = |e: &crate::Engine| {
+            e.score_message(
+                raw.replace('\n', "\r\n").as_bytes(),
+                &MessageContext::inbound(),
+            )
+            .has("identity.brand_display_name")
+        };
+        assert!(brand(&all));
+        assert!(!brand(&no_paypal));
+    }
+
+    #[test]
     fn partner_company_or_contact_on_free_mail() {
         let inbound = MessageContext::inbound();
         let v = score(

@@ -33,9 +33,20 @@ pub(crate) fn all() -> &'static [Brand] {
     LIST.get_or_init(|| toml::from_str::<File>(BRANDS).map_or_else(|_| Vec::new(), |f| f.brand))
 }
 
-/// The brands of the enabled categories.
-pub(crate) fn enabled(categories: &[BrandCategory]) -> impl Iterator<Item = &'static Brand> + '_ {
-    all().iter().filter(|b| categories.contains(&b.category))
+/// The brands of the enabled categories, except those switched off by name.
+pub(crate) fn enabled<'a>(
+    categories: &'a [BrandCategory],
+    disabled: &'a [String],
+) -> impl Iterator<Item = &'static Brand> + 'a {
+    all().iter().filter(|b| {
+        categories.contains(&b.category)
+            && !disabled.iter().any(|d| d.eq_ignore_ascii_case(&b.name))
+    })
+}
+
+/// Whether `name` is the name of a built-in brand (case-insensitive).
+pub(crate) fn is_brand(name: &str) -> bool {
+    all().iter().any(|b| b.name.eq_ignore_ascii_case(name))
 }
 
 #[cfg(test)]
@@ -59,7 +70,15 @@ mod tests {
         for c in BrandCategory::ALL {
             assert!(list.iter().any(|b| b.category == c), "{c:?} has no brand");
         }
-        assert!(enabled(&[BrandCategory::Logistics]).any(|b| b.name == "DHL"));
-        assert!(!enabled(&[BrandCategory::Banks]).any(|b| b.name == "DHL"));
+        assert!(enabled(&[BrandCategory::Logistics], &[]).any(|b| b.name == "DHL"));
+        assert!(!enabled(&[BrandCategory::Banks], &[]).any(|b| b.name == "DHL"));
+        let off = ["dhl".to_string()];
+        assert!(!enabled(&[BrandCategory::Logistics], &off).any(|b| b.name == "DHL"));
+        assert!(enabled(&[BrandCategory::Logistics], &off).any(|b| b.name == "FedEx"));
+        let mut names: Vec<&str> = list.iter().map(|b| b.name.as_str()).collect();
+        names.sort_unstable();
+        let len = names.len();
+        names.dedup();
+        assert_eq!(names.len(), len, "brand names are unique");
     }
 }

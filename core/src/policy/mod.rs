@@ -197,6 +197,10 @@ pub struct Lists {
     /// Categories of the built-in brand list to protect against lookalike domains and brand
     /// names in display names. All of them by default.
     pub builtin_brands: Vec<BrandCategory>,
+    /// Built-in brands to leave out by name (as `mailrisk policy default` lists them under
+    /// the brand file, e.g. "Amazon"), for a brand the organisation works with under other
+    /// domains.
+    pub disabled_brands: Vec<String>,
     /// Extra domains to protect against lookalikes (customers or suppliers not listed under
     /// `partners`).
     pub protected_domains: Vec<String>,
@@ -246,6 +250,7 @@ impl Default for Lists {
             .map(String::from)
             .to_vec(),
             builtin_brands: BrandCategory::ALL.to_vec(),
+            disabled_brands: Vec::new(),
             protected_domains: Vec::new(),
         }
     }

@@ -93,6 +93,15 @@ pub(super) fn check(p: &Policy) -> Vec<PolicyIssue> {
         }
     }
 
+    for (i, name) in p.lists.disabled_brands.iter().enumerate() {
+        if !crate::domain::brands::is_brand(name) {
+            is.push(
+                format!("lists.disabled_brands[{i}]"),
+                format!("{name:?} is not a built-in brand (see core/data/brands.toml)"),
+            );
+        }
+    }
+
     let t = &p.scoring.thresholds;
     if !(t.low < t.medium && t.medium < t.high && t.high < t.critical && t.critical <= 100) {
         is.push(
@@ -164,9 +173,15 @@ mod tests {
             weight = 3.0
             [limits]
             max_parts = 0
+            [lists]
+            disabled_brands = ["Amazon", "Amazonas"]
+            protected_domains = ["x"]
+            builtin_brands = ["banks"]
             "#,
         );
         let expected = [
+            "lists.disabled_brands[1]: \"Amazonas\" is not a built-in brand",
+            "lists.protected_domains[0]: \"x\" is not a domain name",
             "organisation.domains[1]: \"not a domain\" is not a domain name",
             "people[1].name: must not be empty",
             "people[1].addresses[0]: \"bob@\" is not an e-mail address",
