@@ -419,7 +419,7 @@ mod tests {
 mod impersonation_tests {
     //! `identity.person_impersonation`, `identity.brand_display_name`,
     //! `identity.unusual_characters` under a company policy.
-    use crate::detect::testutil::{assert_explained, score_with};
+    use crate::detect::testutil::{assert_explained, evidence, score_with};
     use crate::{MessageContext, Verdict};
 
     const POLICY: &str = r#"
@@ -451,13 +451,6 @@ mod impersonation_tests {
         let v = score_with(POLICY, &raw, &ctx);
         assert_explained(&v);
         v
-    }
-
-    fn evidence(v: &Verdict, rule: &str, key: &str) -> Option<String> {
-        v.findings()
-            .iter()
-            .find(|f| f.id() == rule)
-            .and_then(|f| f.evidence().get(key).map(str::to_string))
     }
 
     const PERSON: &str = "identity.person_impersonation";

@@ -108,6 +108,14 @@ pub(crate) mod testutil {
         score_with("", raw, &MessageContext::inbound())
     }
 
+    /// The evidence value `key` of the first finding of `rule`.
+    pub(crate) fn evidence(v: &Verdict, rule: &str, key: &str) -> Option<String> {
+        v.findings()
+            .iter()
+            .find(|f| f.id() == rule)
+            .and_then(|f| f.evidence().get(key).map(str::to_string))
+    }
+
     /// Asserts that every explanation of the verdict is fully rendered in both languages.
     pub(crate) fn assert_explained(v: &Verdict) {
         for f in v.findings() {

@@ -366,7 +366,7 @@ mod tests {
 mod impersonation_tests {
     //! `sender.lookalike_domain`, `sender.freemail_impersonation`, `sender.own_domain_spoof`,
     //! `sender.first_contact` under a company policy.
-    use crate::detect::testutil::{assert_explained, score_with};
+    use crate::detect::testutil::{assert_explained, evidence, score_with};
     use crate::{MessageContext, Verdict};
 
     const POLICY: &str = r#"
@@ -387,13 +387,6 @@ mod impersonation_tests {
         let v = score_with(POLICY, &raw, ctx);
         assert_explained(&v);
         v
-    }
-
-    fn evidence(v: &Verdict, rule: &str, key: &str) -> Option<String> {
-        v.findings()
-            .iter()
-            .find(|f| f.id() == rule)
-            .and_then(|f| f.evidence().get(key).map(str::to_string))
     }
 
     const LOOKALIKE: &str = "sender.lookalike_domain";
