@@ -192,9 +192,9 @@ pub(crate) struct LookalikeIndex {
     skel_arena: Vec<char>,
     skel_at: Vec<(u32, u32)>,
     /// Segment keys of long skeletons, for two edits (consulted only when nothing is closer);
-    /// see [`segment_key`]. Each posting carries the entry's [`signature`] and
+    /// see [`segment_key`]. Each posting carries the entry's [`count_signature`] and folded
     /// [`bigram_signature`], so that most are rejected without reading anything else.
-    segments: DeletionIndex<(u64, u64, u128)>,
+    segments: DeletionIndex<(u64, u64)>,
     /// Keys ([`Hashed::whole`]) of every entry's skeleton: homoglyphs and suffix swaps, dot
     /// insertion, combosquats and embedding.
     whole: DeletionIndex,
@@ -298,11 +298,7 @@ impl LookalikeIndex {
             far.into_iter()
                 .map(|(k, id)| {
                     let skel = &self.entries[id as usize].skel;
-                    let sigs = (
-                        signature(skel),
-                        count_signature(skel),
-                        bigram_signature(skel),
-                    );
+                    let sigs = (count_signature(skel), fold64(bigram_signature(skel)));
                     (k, id, sigs)
                 })
                 .collect(),
@@ -479,8 +475,7 @@ impl LookalikeIndex {
         let skel_peq = Peq::new(skel);
         let plain_peq = plain_differs.then(|| Peq::new(plain));
         let mut found_close = false;
-        let cand_sig = signature(skel);
-        let cand_bigrams = bigram_signature(skel);
+        let cand_bigrams64 = fold64(bigram_signature(skel));
         let cand_counts = count_signature(skel);
         let mut verify = |ids: &mut Vec<u32>, found_close: &mut bool, two_edits: bool| {
             ids.sort_unstable();
@@ -544,14 +539,14 @@ impl LookalikeIndex {
                         let end = start + (b - a);
                         if end <= n {
                             let key = segment_key(skel_h.segment(start, end), len, part);
-                            // Two edits change the set of letters by at most four, the
-                            // letter counts by at most four in all, and destroy at most six
-                            // of the protected skeleton's bigrams (three per transposition):
-                            // all but six of its bigram bits must be in the candidate.
-                            self.segments.each(key, |id, (letters, counts, bigrams)| {
-                                if (letters ^ cand_sig).count_ones() <= 4
-                                    && nibble_l1(counts, cand_counts) <= 4
-                                    && (bigrams & cand_bigrams).count_ones() + 6
+                            // Two edits change the letter counts by at most four in all, and
+                            // destroy at most six of the protected skeleton's bigrams (three
+                            // per transposition): all but six of its bigram bits must be in
+                            // the candidate. The signatures sit in the postings, 16 bytes, so
+                            // that rejecting one reads nothing else.
+                            self.segments.each(key, |id, (counts, bigrams)| {
+                                if nibble_l1(counts, cand_counts) <= 4
+                                    && (bigrams & cand_bigrams64).count_ones() + 6
                                         >= bigrams.count_ones()
                                 {
                                     more.push(id);
@@ -860,7 +855,7 @@ struct Peq {
     other: Vec<(char, u64)>,
 }
 
-/// Bit of a character that host labels are made of, in [`signature`].
+/// Class of a character that host labels are made of, for [`count_signature`].
 fn peq_slot(c: char) -> Option<usize> {
     match c {
         'a'..='z' => Some(c as usize - 'a' as usize),
@@ -1045,15 +1040,6 @@ fn finish(h: u64, len: usize) -> u64 {
     (x ^ (x >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9)
 }
 
-/// The set of characters in `s` as bits: `a`–`z`, `0`–`9`, `-`, `_` one bit each, any other
-/// character one of the remaining bits by its value.
-fn signature(s: &[char]) -> u64 {
-    s.iter().fold(0u64, |acc, &c| {
-        let bit = peq_slot(c).unwrap_or(38 + (c as usize) % 26);
-        acc | 1 << bit
-    })
-}
-
 /// How often each of 16 classes of characters occurs in `s`, one nibble per class, counts
 /// above seven kept at seven (which can only shrink the difference between two strings).
 fn count_signature(s: &[char]) -> u64 {
@@ -1080,6 +1066,12 @@ fn nibble_l1(a: u64, b: u64) -> u32 {
     let abs = (low & mask) | ((H - low) & !mask & L);
     let bytes = (abs & 0x0f0f_0f0f_0f0f_0f0f) + ((abs >> 4) & 0x0f0f_0f0f_0f0f_0f0f);
     (bytes.wrapping_mul(0x0101_0101_0101_0101) >> 56) as u32
+}
+
+/// A 128-bit signature folded to 64 bits (still a valid set signature: bit `i` stands for
+/// bits `i` and `i + 64`).
+fn fold64(x: u128) -> u64 {
+    (x as u64) | ((x >> 64) as u64)
 }
 
 /// The set of adjacent character pairs in `s`, each hashed to one of 128 bits.
