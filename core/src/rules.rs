@@ -23,6 +23,8 @@ pub enum Family {
     Sender,
     /// Links in the body.
     Links,
+    /// Bank details: account numbers compared with the vendor registry.
+    Banking,
 }
 
 impl Family {
@@ -33,6 +35,7 @@ impl Family {
             Family::Identity => "identity",
             Family::Sender => "sender",
             Family::Links => "links",
+            Family::Banking => "banking",
         }
     }
 }
@@ -452,6 +455,37 @@ pub(crate) static LINK_LOOKALIKE: Rule = Rule {
     renamed_from: &[],
 };
 
+/// `banking.vendor_account_changed`
+pub(crate) static VENDOR_ACCOUNT_CHANGED: Rule = Rule {
+    id: "banking.vendor_account_changed",
+    family: Family::Banking,
+    default_weight: 0.9,
+    summary: "A vendor's message carries a bank account that is not the one on record.",
+    description: "The policy's vendor registry lists each vendor's domains and bank accounts. A \
+        message from a vendor's domain, from a lookalike of it, or naming the vendor in its \
+        display name, that contains an IBAN (country length and mod-97 checked), a US routing \
+        number (ABA checksum) or a UnionPay card number (Luhn) other than those on record is the \
+        single strongest sign of supplier-invoice fraud: the money goes to the attacker.",
+    false_positives: "Vendors do change banks. The rule reports what differs; confirm by \
+        phone with a number you already have, never one from the message, and update the \
+        registry. Invoices quoting the account on record stay quiet.",
+    references: &[
+        "FBI IC3 Public Service Announcement I-091019-PSA (BEC, vendor impersonation)",
+        "ISO 13616 (IBAN), ISO 7064 (mod 97-10)",
+    ],
+    evidence: &[
+        ("vendor", "the vendor's name in the policy"),
+        ("sender", "vendor_domain | lookalike_domain | name: how the message is tied to the vendor"),
+        ("kind", "iban | aba_routing | bank_card"),
+        ("account", "the first account not on record, all but its first and last four characters masked"),
+        ("from", "the From address"),
+        ("count", "number of accounts not on record"),
+    ],
+    explain_en: "A message for {vendor} ({sender|t}) asks for payment to {account}, which is not the {kind|t} on record.",
+    explain_zh: "一封代表 {vendor} 的邮件（{sender|t}）要求付款到 {account}，这不是登记在案的{kind|t}。",
+    renamed_from: &[],
+};
+
 static CATALOGUE: &[&Rule] = &[
     &MALFORMED_FROM,
     &LIMIT_EXCEEDED,
@@ -465,6 +499,7 @@ static CATALOGUE: &[&Rule] = &[
     &OWN_DOMAIN_SPOOF,
     &FIRST_CONTACT,
     &LINK_LOOKALIKE,
+    &VENDOR_ACCOUNT_CHANGED,
 ];
 
 /// Every rule mailrisk knows, in catalogue order.

@@ -1,6 +1,7 @@
 //! Detectors. One file per family; each exposes `check(view, engine, ctx, out)`, reads only the
 //! [`MessageView`](crate::message::MessageView), and never talks to another detector.
 
+mod banking;
 pub(crate) mod identity;
 pub(crate) mod links;
 mod message;
@@ -24,6 +25,7 @@ pub(crate) fn run(
             identity::check(view, engine, ctx, out);
             sender::check(view, engine, ctx, out);
             links::check(view, engine, out);
+            banking::check(view, engine, out);
         }
         Direction::Outbound { .. } => {}
     }

@@ -62,13 +62,19 @@ pub(super) fn check(p: &Policy) -> Vec<PolicyIssue> {
                 is.push(path.clone(), "needs an iban or an account number");
             }
             if let Some(iban) = &acct.iban {
-                let compact: String = iban.chars().filter(|c| !c.is_whitespace()).collect();
-                let ok = compact.len() >= 15
-                    && compact.len() <= 34
-                    && compact.chars().all(|c| c.is_ascii_alphanumeric())
-                    && compact.chars().take(2).all(|c| c.is_ascii_alphabetic());
-                if !ok {
-                    is.push(format!("{path}.iban"), format!("{iban:?} is not an IBAN"));
+                if !crate::banking::is_valid_iban(iban) {
+                    is.push(
+                        format!("{path}.iban"),
+                        format!("{iban:?} is not an IBAN (country length and mod-97 check)"),
+                    );
+                }
+            }
+            if let Some(swift) = &acct.swift {
+                if !crate::banking::is_valid_bic(&crate::banking::compact(swift)) {
+                    is.push(
+                        format!("{path}.swift"),
+                        format!("{swift:?} is not a SWIFT/BIC code"),
+                    );
                 }
             }
         }

@@ -118,6 +118,21 @@ const TERMS: &[(&str, &str, &str)] = &[
         "数学字母变体",
     ),
     ("enclosed", "enclosed letter forms", "带圈字母变体"),
+    // banking.vendor_account_changed
+    (
+        "vendor_domain",
+        "sent from the vendor's own domain",
+        "发自供应商自己的域名",
+    ),
+    (
+        "lookalike_domain",
+        "sent from a lookalike of the vendor's domain",
+        "发自仿冒供应商的域名",
+    ),
+    ("name", "using the vendor's name", "冒用供应商名称"),
+    ("iban", "IBAN", "IBAN 账号"),
+    ("aba_routing", "US routing number", "美国银行路由号"),
+    ("bank_card", "bank card number", "银行卡号"),
 ];
 
 /// The rendering of a machine term in `lang`, or the term itself.
