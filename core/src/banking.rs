@@ -198,6 +198,8 @@ pub(crate) enum Kind {
     Aba,
     /// A China UnionPay card number (62…, 16–19 digits, Luhn).
     Card,
+    /// Eight to twenty digits right after a word for "account" (no checksum to check).
+    Account,
 }
 
 impl Kind {
@@ -207,6 +209,7 @@ impl Kind {
             Kind::Bic => "swift",
             Kind::Aba => "aba_routing",
             Kind::Card => "bank_card",
+            Kind::Account => "account_number",
         }
     }
 }
@@ -225,14 +228,76 @@ pub(crate) struct Found {
 /// indistinguishable from order numbers).
 const ROUTING_WORDS: &[&str] = &["routing", "aba", "rtn", "ach"];
 
-/// Every IBAN, BIC, ABA routing number and UnionPay card number in `text`, at most `max`.
+/// Words after which a run of digits is an account number, in the languages of the trade.
+const ACCOUNT_WORDS: &[&str] = &[
+    "account", "acct", "a/c", "账号", "帐号", "账户", "帐户", "卡号", "cuenta", "conta", "konto",
+    "compte", "conto", "счет", "счёт", "口座",
+];
+
+/// Every IBAN, BIC, ABA routing number, UnionPay card number and account number (digits right
+/// after a word for "account") in `text`, at most `max`.
 pub(crate) fn extract(text: &str, max: usize) -> Vec<Found> {
+    let mut out = identifiers(text, max);
+    account_numbers(text, max, &mut out);
+    out.sort_by_key(|f| f.at);
+    out.truncate(max);
+    out
+}
+
+/// Account numbers: 8 to 20 digits (spaces and dashes allowed between them) within 30 bytes
+/// after an account word, unless that place already holds another identifier.
+fn account_numbers(text: &str, max: usize, out: &mut Vec<Found>) {
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() {
+        return; // lowercasing changed byte offsets (rare scripts); skip rather than misplace
+    }
+    for word in ACCOUNT_WORDS {
+        let mut from = 0;
+        while let Some(p) = lower[from..].find(word) {
+            let start = from + p + word.len();
+            from = start;
+            if out.len() >= max {
+                return;
+            }
+            let window_end = (start + 30).min(text.len());
+            let b = text.as_bytes();
+            let Some(first) = (start..window_end).find(|&i| b[i].is_ascii_digit()) else {
+                continue;
+            };
+            let mut digits = String::new();
+            let mut i = first;
+            while i < b.len() && digits.len() < 21 {
+                match b[i] {
+                    c if c.is_ascii_digit() => digits.push(char::from(c)),
+                    b' ' | b'-' if b.get(i + 1).is_some_and(u8::is_ascii_digit) => {}
+                    _ => break,
+                }
+                i += 1;
+            }
+            let taken = out
+                .iter()
+                .any(|f| f.at <= first && first < f.at + f.value.len() + 8);
+            if (8..=20).contains(&digits.len()) && !taken {
+                out.push(Found {
+                    kind: Kind::Account,
+                    value: digits,
+                    at: first,
+                });
+            }
+        }
+    }
+}
+
+/// The identifiers with a check or a shape: IBAN, BIC, ABA, UnionPay card.
+fn identifiers(text: &str, max: usize) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::new();
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() && out.len() < max {
+        // Identifiers start with an ASCII letter or digit after a non-alphanumeric: ASCII
+        // bytes are always character boundaries, so the slices below are safe.
         let boundary = i == 0 || !b[i - 1].is_ascii_alphanumeric();
-        if !boundary {
+        if !boundary || !b[i].is_ascii_alphanumeric() {
             i += 1;
             continue;
         }
@@ -372,6 +437,54 @@ mod tests {
                 (Kind::Card, "6212345678901232"),
             ]
         );
+    }
+
+    #[test]
+    fn account_numbers_after_account_words() {
+        let cases = [
+            ("Beneficiary account: 012-883-551902-3", "0128835519023"),
+            ("A/C No. 6011 2233 4455", "601122334455"),
+            ("收款账号：6228480012345678", "6228480012345678"),
+            (
+                "Número de cuenta 00491500051234567892",
+                "00491500051234567892",
+            ),
+        ];
+        for (text, want) in cases {
+            let found = extract(text, 10);
+            assert!(
+                found
+                    .iter()
+                    .any(|f| f.kind == Kind::Account && f.value == want),
+                "{text}: {found:?}"
+            );
+        }
+        for quiet in [
+            "Account manager: call 12345",
+            "account 2026 review",
+            "账户余额不足",
+        ] {
+            assert!(
+                !extract(quiet, 10).iter().any(|f| f.kind == Kind::Account),
+                "{quiet}"
+            );
+        }
+    }
+
+    #[test]
+    fn text_in_any_script_is_scanned_without_panicking() {
+        let text = "收款人：宁波钢铁有限公司 IBAN DE89 3704 0044 0532 0130 00。Счёт 40702810900000012345 — ok é";
+        let found = extract(text, 10);
+        assert!(found.iter().any(|f| f.kind == Kind::Iban));
+        assert!(found
+            .iter()
+            .any(|f| f.kind == Kind::Account && f.value == "40702810900000012345"));
+        // Every byte offset as a start: no slice may fall inside a character.
+        for cut in 0..text.len() {
+            if text.is_char_boundary(cut) {
+                let _ = extract(&text[cut..], 10);
+            }
+        }
     }
 
     #[test]

@@ -464,7 +464,8 @@ pub(crate) static VENDOR_ACCOUNT_CHANGED: Rule = Rule {
     description: "The policy's vendor registry lists each vendor's domains and bank accounts. A \
         message from a vendor's domain, from a lookalike of it, or naming the vendor in its \
         display name, that contains an IBAN (country length and mod-97 checked), a US routing \
-        number (ABA checksum) or a UnionPay card number (Luhn) other than those on record is the \
+        number (ABA checksum), a UnionPay card number (Luhn) or an account number (digits after \
+        \"account\", \"A/C\", \"账号\", \"cuenta\", \"Konto\" …) other than those on record is the \
         single strongest sign of supplier-invoice fraud: the money goes to the attacker.",
     false_positives: "Vendors do change banks. The rule reports what differs; confirm by \
         phone with a number you already have, never one from the message, and update the \
@@ -476,7 +477,7 @@ pub(crate) static VENDOR_ACCOUNT_CHANGED: Rule = Rule {
     evidence: &[
         ("vendor", "the vendor's name in the policy"),
         ("sender", "vendor_domain | lookalike_domain | name: how the message is tied to the vendor"),
-        ("kind", "iban | aba_routing | bank_card"),
+        ("kind", "iban | aba_routing | bank_card | account_number"),
         ("account", "the first account not on record, all but its first and last four characters masked"),
         ("from", "the From address"),
         ("count", "number of accounts not on record"),

@@ -44,7 +44,7 @@ fn vendor_account_changed(view: &MessageView, engine: &Engine, out: &mut Finding
     let found = banking::extract(&view.text, MAX_FOUND);
     let new: Vec<&Found> = found
         .iter()
-        .filter(|f| matches!(f.kind, Kind::Iban | Kind::Card | Kind::Aba))
+        .filter(|f| matches!(f.kind, Kind::Iban | Kind::Card | Kind::Aba | Kind::Account))
         .filter(|f| {
             !on_record
                 .iter()
@@ -166,6 +166,22 @@ mod tests {
         let other = "IBAN GB82 WEST 1234 5698 7654 32";
         assert!(!scored("sales@unrelated.example", other).has(RULE));
         assert!(!scored("accounts@nbsteel.cn", "Invoice attached, thank you.").has(RULE));
+    }
+
+    #[test]
+    fn chinese_payment_change_from_the_vendor() {
+        let v = scored(
+            "=?UTF-8?B?5a6B5rOi6ZKi6ZOB?= <caiwu@nbsteel.cn>",
+            "您好：因公司审计，我司银行账户已变更，请将货款汇至新账户。\n收款账号：6228 4800 1234 5678\n谢谢！",
+        );
+        assert_eq!(
+            evidence(&v, RULE, "kind").as_deref(),
+            Some("account_number")
+        );
+        assert_eq!(
+            evidence(&v, RULE, "account").as_deref(),
+            Some("6228********5678")
+        );
     }
 
     #[test]

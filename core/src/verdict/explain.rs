@@ -133,6 +133,7 @@ const TERMS: &[(&str, &str, &str)] = &[
     ("iban", "IBAN", "IBAN 账号"),
     ("aba_routing", "US routing number", "美国银行路由号"),
     ("bank_card", "bank card number", "银行卡号"),
+    ("account_number", "account number", "银行账号"),
 ];
 
 /// The rendering of a machine term in `lang`, or the term itself.
