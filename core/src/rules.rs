@@ -455,6 +455,85 @@ pub(crate) static LINK_LOOKALIKE: Rule = Rule {
     renamed_from: &[],
 };
 
+/// `links.text_href_mismatch`
+pub(crate) static TEXT_HREF_MISMATCH: Rule = Rule {
+    id: "links.text_href_mismatch",
+    family: Family::Links,
+    default_weight: 0.6,
+    summary: "A link shows one site and goes to another organisation.",
+    description: "The visible text of an HTML link is itself a URL or host name (www.hsbc.com) \
+        while the link goes to a host of another organisation: the classic phishing link. \
+        Strongest when the shown site is a protected domain.",
+    false_positives: "Newsletters route links through click trackers, and mail gateways rewrite \
+        them (Safe Links, URL Defense). The rule stays quiet when the target is a known link \
+        wrapper or the sender's own domain, when both hosts share their registrable domain, and \
+        when they are the same name under another suffix (hsbc.com / hsbc.com.hk), as rspamd's \
+        phishing module does. Text that is not a host name with a known public suffix \
+        (\"Click here\", \"invoice.pdf\") is ignored.",
+    references: &[
+        "rspamd src/plugins/lua/phishing.lua (PHISHING)",
+        "SpamAssassin HTML_LINK_CLICK_HERE / URI rules",
+    ],
+    evidence: &[
+        ("shown", "the host the link's text shows"),
+        ("host", "the host the link goes to"),
+        ("url", "the link, at most 200 characters"),
+        ("count", "number of such links"),
+    ],
+    explain_en: "A link shows {shown} but goes to {host}.",
+    explain_zh: "链接显示为 {shown}，实际却指向 {host}。",
+    renamed_from: &[],
+};
+
+/// `links.ip_literal`
+pub(crate) static IP_LITERAL: Rule = Rule {
+    id: "links.ip_literal",
+    family: Family::Links,
+    default_weight: 0.45,
+    summary: "A link goes to a bare IP address.",
+    description: "Legitimate companies link to their domains; a link to a bare IPv4 or IPv6 \
+        address hides who runs the server and is common in phishing and malware mail.",
+    false_positives: "Internal tools and devices (printers, NAS) are reached by IP; such mail is \
+        usually internal, and this rule runs on inbound and internal mail alike, so it weighs \
+        little on its own.",
+    references: &[
+        "rspamd rules (HTTP_TO_IP)",
+        "SpamAssassin NUMERIC_HTTP_ADDR",
+    ],
+    evidence: &[
+        ("url", "the first such link, at most 200 characters"),
+        ("count", "number of links to IP addresses"),
+    ],
+    explain_en: "A link goes to a bare IP address: {url}.",
+    explain_zh: "邮件中的链接直接指向 IP 地址：{url}。",
+    renamed_from: &[],
+};
+
+/// `links.script_url`
+pub(crate) static SCRIPT_URL: Rule = Rule {
+    id: "links.script_url",
+    family: Family::Links,
+    default_weight: 0.6,
+    summary: "A link runs script or carries a whole page (javascript:, vbscript:, data:).",
+    description: "javascript: and vbscript: links run code when clicked; a data: link that is not \
+        an image opens a page carried inside the message itself, a way to show a fake login \
+        form without any web server.",
+    false_positives: "Inline images as data:image/… are normal and not reported. Mail clients \
+        block most script links, but the attempt itself is a strong sign.",
+    references: &[
+        "rspamd rules (data URI phishing)",
+        "OWASP: data: and javascript: URL abuse",
+    ],
+    evidence: &[
+        ("scheme", "javascript | vbscript | data"),
+        ("url", "the link, at most 200 characters"),
+    ],
+    explain_en:
+        "A link uses the {scheme}: scheme, which runs code or opens a page carried in the message.",
+    explain_zh: "链接使用 {scheme}: 协议，点击后会执行代码或打开邮件内嵌的网页。",
+    renamed_from: &[],
+};
+
 /// `banking.vendor_account_changed`
 pub(crate) static VENDOR_ACCOUNT_CHANGED: Rule = Rule {
     id: "banking.vendor_account_changed",
@@ -500,6 +579,9 @@ static CATALOGUE: &[&Rule] = &[
     &OWN_DOMAIN_SPOOF,
     &FIRST_CONTACT,
     &LINK_LOOKALIKE,
+    &TEXT_HREF_MISMATCH,
+    &IP_LITERAL,
+    &SCRIPT_URL,
     &VENDOR_ACCOUNT_CHANGED,
 ];
 

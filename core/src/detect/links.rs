@@ -1,13 +1,152 @@
 //! `links.*` rules: where the links in the body go.
 
+use std::net::IpAddr;
+
 use crate::domain::lookalike::Lookalike;
+use crate::domain::{self, DomainSet};
 use crate::engine::Engine;
-use crate::message::MessageView;
-use crate::rules::LINK_LOOKALIKE;
+use crate::message::{urls, MessageView};
+use crate::rules::{IP_LITERAL, LINK_LOOKALIKE, SCRIPT_URL, TEXT_HREF_MISMATCH};
 use crate::verdict::{Evidence, Findings, Severity};
 
 pub(crate) fn check(view: &MessageView, engine: &Engine, out: &mut Findings<'_>) {
     lookalike_links(view, engine, out);
+    text_href_mismatch(view, engine, out);
+    ip_literal(view, out);
+    script_url(view, out);
+}
+
+/// Link wrappers and click trackers of mail providers and e-mail service providers: a link
+/// that shows one site and goes through one of these is how newsletters are built.
+const LINK_WRAPPERS: &[&str] = &[
+    "safelinks.protection.outlook.com",
+    "urldefense.com",
+    "urldefense.proofpoint.com",
+    "list-manage.com",
+    "mailchimp.com",
+    "sendgrid.net",
+    "mandrillapp.com",
+    "mailgun.org",
+    "hubspotlinks.com",
+    "hs-sites.com",
+    "ct.sendgrid.net",
+    "exacttarget.com",
+    "rs6.net",
+    "mkt.com",
+    "mktoweb.com",
+    "sparkpostmail.com",
+    "awstrack.me",
+    "mailjet.com",
+    "t.co",
+    "lnkd.in",
+    "linkedin.com",
+    "google.com",
+    "doubleclick.net",
+    "mimecast.com",
+    "messagelabs.com",
+    "barracudanetworks.com",
+    "bit.ly",
+];
+
+/// The host a link's visible text shows (`www.bank.com`, `https://bank.com/login`,
+/// `bank.com/invoice`), if the text is a URL or a host name with a known public suffix.
+fn shown_host(text: &str) -> Option<String> {
+    let t = text.trim();
+    if t.contains(char::is_whitespace) {
+        return None;
+    }
+    let host = urls::host(t).or_else(|| {
+        let h = t.split(['/', '?', '#']).next()?;
+        Some(domain::normalize(h))
+    })?;
+    let known = psl::suffix(host.as_bytes()).is_some_and(|s| s.is_known());
+    (domain::is_valid_domain(&host) && known).then_some(host)
+}
+
+/// `links.text_href_mismatch`: a link shows one site and goes to another organisation.
+fn text_href_mismatch(view: &MessageView, engine: &Engine, out: &mut Findings<'_>) {
+    let wrappers = DomainSet::new(LINK_WRAPPERS.iter().copied());
+    let own = view.author().and_then(|a| a.org.as_deref());
+    let mut first: Option<(String, &str, &str, bool)> = None;
+    let mut count = 0usize;
+    for url in &view.urls {
+        let (Some(text), Some(host)) = (url.text.as_deref(), url.host.as_deref()) else {
+            continue;
+        };
+        let Some(shown) = shown_host(text) else {
+            continue;
+        };
+        let (shown_org, href_org) = (domain::registrable(&shown), domain::registrable(host));
+        let label = |org: &str| org.split('.').next().unwrap_or_default().to_string();
+        if shown_org == href_org
+            || label(shown_org) == label(href_org) // the same name under another suffix
+            || wrappers.contains_org(href_org)
+            || Some(href_org) == own
+        // the sender's own tracking domain
+        {
+            continue;
+        }
+        count += 1;
+        let protected = engine.lookalikes.is_protected(shown_org);
+        if first.as_ref().is_none_or(|f| protected && !f.3) {
+            first = Some((shown.clone(), host, url.href.as_str(), protected));
+        }
+    }
+    let Some((shown, host, href, protected)) = first else {
+        return;
+    };
+    out.add(
+        &TEXT_HREF_MISMATCH,
+        if protected { 1.0 } else { 0.6 },
+        Evidence::new()
+            .with("shown", shown)
+            .with("host", host)
+            .with("url", href.chars().take(200).collect::<String>())
+            .with("count", count.to_string()),
+    );
+}
+
+/// `links.ip_literal`: a link to a bare IP address.
+fn ip_literal(view: &MessageView, out: &mut Findings<'_>) {
+    let ips: Vec<&crate::message::Url> = view
+        .urls
+        .iter()
+        .filter(|u| {
+            u.host
+                .as_deref()
+                .is_some_and(|h| h.parse::<IpAddr>().is_ok())
+        })
+        .collect();
+    if let Some(u) = ips.first() {
+        out.add(
+            &IP_LITERAL,
+            1.0,
+            Evidence::new()
+                .with("url", u.href.chars().take(200).collect::<String>())
+                .with("count", ips.len().to_string()),
+        );
+    }
+}
+
+/// `links.script_url`: a `javascript:`, `vbscript:` or non-image `data:` link.
+fn script_url(view: &MessageView, out: &mut Findings<'_>) {
+    let bad = |u: &&crate::message::Url| match u.scheme.as_str() {
+        "javascript" | "vbscript" => true,
+        "data" => !u.href.trim()[5..]
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("image/"),
+        _ => false,
+    };
+    if let Some(u) = view.urls.iter().find(bad) {
+        out.add(
+            &SCRIPT_URL,
+            1.0,
+            Evidence::new()
+                .with("scheme", u.scheme.as_str())
+                .with("url", u.href.chars().take(200).collect::<String>()),
+        );
+    }
 }
 
 /// `links.lookalike_domain`: the strongest link to a host imitating a protected domain.
@@ -113,6 +252,63 @@ mod tests {
         assert_eq!(
             (protected.as_str(), technique.as_str()),
             ("paypal.com", "homoglyph")
+        );
+    }
+
+    fn fired(body: &str) -> Vec<String> {
+        let raw = format!(
+            "From: Bank <notice@bank-mailer.example>\nTo: ap@acme-trade.com\n\
+             Subject: notice\nContent-Type: text/html\n\n{body}\n"
+        );
+        let v = score_with(POLICY, &raw, &MessageContext::inbound());
+        assert_explained(&v);
+        v.findings().iter().map(|f| f.id().to_string()).collect()
+    }
+
+    #[test]
+    fn links_that_show_one_site_and_go_to_another() {
+        let has = |body: &str, rule: &str| fired(body).iter().any(|r| r == rule);
+        let rule = "links.text_href_mismatch";
+        assert!(has(
+            r#"<a href="https://evil.example/login">www.hsbc.com</a>"#,
+            rule
+        ));
+        assert!(has(
+            r#"<a href="http://203.0.113.9/x">https://acme-trade.com/invoice</a>"#,
+            rule
+        ));
+        for quiet in [
+            r#"<a href="https://www.hsbc.com.hk/x">www.hsbc.com</a>"#, // same name, other suffix
+            r#"<a href="https://mail.hsbc.com/x">hsbc.com</a>"#,
+            r#"<a href="https://nam02.safelinks.protection.outlook.com/?url=x">www.partner.example</a>"#,
+            r#"<a href="https://click.bank-mailer.example/t/1">www.partner.example</a>"#, // sender's own tracker
+            r#"<a href="https://evil.example/">Click here</a>"#,
+            r#"<a href="https://evil.example/">invoice.pdf</a>"#, // .pdf is no public suffix
+        ] {
+            assert!(!has(quiet, rule), "{quiet}");
+        }
+    }
+
+    #[test]
+    fn ip_and_script_links() {
+        assert!(fired(r#"<a href="http://198.51.100.7/pay">pay</a>"#)
+            .contains(&"links.ip_literal".to_string()));
+        assert!(fired(r#"<a href="http://[2001:db8::1]/pay">pay</a>"#)
+            .contains(&"links.ip_literal".to_string()));
+        assert!(fired(r#"<a href="javascript:alert(1)">open</a>"#)
+            .contains(&"links.script_url".to_string()));
+        assert!(
+            fired(r#"<a href="data:text/html;base64,PGgxPg==">open</a>"#)
+                .contains(&"links.script_url".to_string())
+        );
+        let quiet = fired(
+            r#"<a href="data:image/png;base64,iVBOR">logo</a> <a href="https://example.org/">site</a>"#,
+        );
+        assert!(
+            !quiet
+                .iter()
+                .any(|r| r == "links.script_url" || r == "links.ip_literal"),
+            "{quiet:?}"
         );
     }
 

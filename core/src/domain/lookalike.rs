@@ -315,6 +315,11 @@ impl LookalikeIndex {
         self.exact.seal();
     }
 
+    /// Whether `registrable` (canonical) is a protected domain (or an allowed one).
+    pub(crate) fn is_protected(&self, registrable: &str) -> bool {
+        self.exact.get(registrable).is_some()
+    }
+
     /// The strongest imitation of a protected domain by `host`, if any.
     pub(crate) fn check(&self, host: &str) -> Result<Option<Lookalike>, InvalidDomain> {
         let canonical = canonical_host(host).ok_or_else(|| InvalidDomain(host.to_string()))?;

@@ -9,7 +9,7 @@
 mod html;
 mod parse;
 mod sniff;
-mod urls;
+pub(crate) mod urls;
 
 use std::net::IpAddr;
 
