@@ -25,6 +25,8 @@ pub enum Family {
     Links,
     /// Bank details: account numbers compared with the vendor registry.
     Banking,
+    /// Attached files.
+    Attachments,
 }
 
 impl Family {
@@ -36,6 +38,7 @@ impl Family {
             Family::Sender => "sender",
             Family::Links => "links",
             Family::Banking => "banking",
+            Family::Attachments => "attachments",
         }
     }
 }
@@ -534,6 +537,77 @@ pub(crate) static SCRIPT_URL: Rule = Rule {
     renamed_from: &[],
 };
 
+/// `attachments.dangerous_type`
+pub(crate) static DANGEROUS_ATTACHMENT: Rule = Rule {
+    id: "attachments.dangerous_type",
+    family: Family::Attachments,
+    default_weight: 0.7,
+    summary: "An attachment is a program, script or disk image.",
+    description: "Executables, scripts (js, vbs, ps1, hta …), shortcuts and disk images (iso, \
+        img, vhd) run code when opened; businesses do not exchange them by mail. A document \
+        extension in front (invoice.pdf.exe) or a right-to-left override character that turns \
+        \"invoice<U+202E>fdp.exe\" into what reads as \"invoiceexe.pdf\" makes it stronger. Content is \
+        checked too: a program under any name is reported.",
+    false_positives: "IT departments and software vendors send installers; they should use \
+        download links. Such senders can lower the rule's weight in the policy.",
+    references: &[
+        "Microsoft Defender for Office 365: common attachments filter",
+        "Unicode Technical Report #36, section 2.2 (bidirectional text spoofing)",
+    ],
+    evidence: &[
+        (
+            "name",
+            "the file name, control characters shown as <U+202E>",
+        ),
+        (
+            "reason",
+            "extension | content | double_extension | right_to_left_override",
+        ),
+    ],
+    explain_en: "The attachment {name} is a program or script ({reason|t}).",
+    explain_zh: "附件 {name} 是可执行程序或脚本（{reason|t}）。",
+    renamed_from: &[],
+};
+
+/// `attachments.macro_office`
+pub(crate) static MACRO_OFFICE: Rule = Rule {
+    id: "attachments.macro_office",
+    family: Family::Attachments,
+    default_weight: 0.35,
+    summary: "An attachment is a macro-enabled Office file.",
+    description: "docm, xlsm, pptm and the other macro-enabled Office formats can run code \
+        when the reader enables content, the usual way malware is delivered to finance staff.",
+    false_positives: "Some companies exchange macro workbooks (price calculators, order \
+        forms); the weight is low for that reason.",
+    references: &["Microsoft: macros from the internet are blocked by default in Office"],
+    evidence: &[("name", "the file name")],
+    explain_en: "The attachment {name} is an Office file with macros.",
+    explain_zh: "附件 {name} 是带宏的 Office 文件。",
+    renamed_from: &[],
+};
+
+/// `attachments.type_mismatch`
+pub(crate) static TYPE_MISMATCH: Rule = Rule {
+    id: "attachments.type_mismatch",
+    family: Family::Attachments,
+    default_weight: 0.55,
+    summary: "An attachment's content is not what its name says.",
+    description: "The file's first bytes give its real type. A \"PDF\" that is a program, a \
+        \"JPEG\" that is a ZIP archive: the name is a disguise.",
+    false_positives: "Only extensions with a known signature are judged (pdf, images, Office, \
+        archives, rtf); Office Open XML files are ZIP archives and pass as such.",
+    references: &["rspamd mime_types module (MIME_BAD_EXTENSION, MIME_TYPE_MISMATCH)"],
+    evidence: &[
+        ("name", "the file name"),
+        ("declared", "the declared media type"),
+        ("content", "the media type its first bytes show"),
+    ],
+    explain_en:
+        "The attachment {name} is named like another type of file than it contains ({content}).",
+    explain_zh: "附件 {name} 的文件名与实际内容类型（{content}）不符。",
+    renamed_from: &[],
+};
+
 /// `banking.vendor_account_changed`
 pub(crate) static VENDOR_ACCOUNT_CHANGED: Rule = Rule {
     id: "banking.vendor_account_changed",
@@ -583,6 +657,9 @@ static CATALOGUE: &[&Rule] = &[
     &IP_LITERAL,
     &SCRIPT_URL,
     &VENDOR_ACCOUNT_CHANGED,
+    &DANGEROUS_ATTACHMENT,
+    &MACRO_OFFICE,
+    &TYPE_MISMATCH,
 ];
 
 /// Every rule mailrisk knows, in catalogue order.

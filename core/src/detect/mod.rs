@@ -1,6 +1,7 @@
 //! Detectors. One file per family; each exposes `check(view, engine, ctx, out)`, reads only the
 //! [`MessageView`](crate::message::MessageView), and never talks to another detector.
 
+mod attachments;
 mod banking;
 pub(crate) mod identity;
 pub(crate) mod links;
@@ -26,6 +27,7 @@ pub(crate) fn run(
             sender::check(view, engine, ctx, out);
             links::check(view, engine, out);
             banking::check(view, engine, out);
+            attachments::check(view, out);
         }
         Direction::Outbound { .. } => {}
     }

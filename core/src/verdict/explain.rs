@@ -134,6 +134,19 @@ const TERMS: &[(&str, &str, &str)] = &[
     ("aba_routing", "US routing number", "美国银行路由号"),
     ("bank_card", "bank card number", "银行卡号"),
     ("account_number", "account number", "银行账号"),
+    // attachments.dangerous_type reasons
+    ("extension", "by its extension", "按扩展名判断"),
+    ("content", "by its content", "按文件内容判断"),
+    (
+        "double_extension",
+        "hidden behind a document extension",
+        "藏在文档扩展名之后",
+    ),
+    (
+        "right_to_left_override",
+        "its name is reversed by a right-to-left override character",
+        "文件名被从右到左控制字符反转",
+    ),
 ];
 
 /// The rendering of a machine term in `lang`, or the term itself.

@@ -1,0 +1,267 @@
+//! `attachments.*` rules: what is attached, by name, declared type and content.
+
+use crate::message::MessageView;
+use crate::rules::{DANGEROUS_ATTACHMENT, MACRO_OFFICE, TYPE_MISMATCH};
+use crate::verdict::{Evidence, Findings};
+
+/// Extensions that run code when opened on Windows or macOS, or mount as a disk.
+const DANGEROUS: &[&str] = &[
+    "exe", "scr", "com", "pif", "bat", "cmd", "js", "jse", "vbs", "vbe", "wsf", "wsh", "hta",
+    "ps1", "msi", "msix", "lnk", "iso", "img", "vhd", "jar", "reg", "cpl", "dll", "app", "command",
+];
+/// Extensions of documents a reader expects to be harmless.
+const DOCUMENT: &[&str] = &[
+    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "jpg", "jpeg", "png", "gif", "txt", "csv",
+    "rtf", "zip",
+];
+/// Office formats that carry macros.
+const MACRO: &[&str] = &[
+    "docm", "dotm", "xlsm", "xltm", "xlam", "pptm", "potm", "ppam", "sldm",
+];
+/// Sniffed types that are programs.
+const PROGRAM_TYPES: &[&str] = &[
+    "application/x-msdownload",
+    "application/x-elf",
+    "text/x-shellscript",
+];
+
+pub(crate) fn check(view: &MessageView, out: &mut Findings<'_>) {
+    dangerous(view, out);
+    macro_office(view, out);
+    type_mismatch(view, out);
+}
+
+/// The extensions of a file name, last first, lowercased, with invisible and bidirectional
+/// control characters removed.
+fn extensions(name: &str) -> Vec<String> {
+    let clean: String = name
+        .chars()
+        .filter(|&c| !crate::names::is_invisible(c))
+        .collect();
+    clean
+        .trim()
+        .trim_end_matches('.')
+        .rsplit('.')
+        .take(3)
+        .map(|e| e.trim().to_ascii_lowercase())
+        .collect()
+}
+
+/// `attachments.dangerous_type`: a program, script or disk image, by name or by content; a
+/// right-to-left override or a document extension in front makes it stronger.
+fn dangerous(view: &MessageView, out: &mut Findings<'_>) {
+    for a in &view.attachments {
+        let name = a.name.as_deref().unwrap_or("");
+        let ext = extensions(name);
+        let by_name = ext.len() > 1 && ext.first().is_some_and(|e| DANGEROUS.contains(&e.as_str()));
+        let by_content = a.sniffed_type.is_some_and(|t| PROGRAM_TYPES.contains(&t));
+        if !by_name && !by_content {
+            continue;
+        }
+        let reason = if name.contains('\u{202e}') {
+            "right_to_left_override"
+        } else if by_name && ext.get(1).is_some_and(|e| DOCUMENT.contains(&e.as_str())) {
+            "double_extension"
+        } else if by_name {
+            "extension"
+        } else {
+            "content"
+        };
+        let strength = match reason {
+            "right_to_left_override" | "double_extension" => 1.0,
+            _ => 0.8,
+        };
+        out.add(
+            &DANGEROUS_ATTACHMENT,
+            strength,
+            Evidence::new()
+                .with("name", shown_name(name))
+                .with("reason", reason),
+        );
+        return;
+    }
+}
+
+/// `attachments.macro_office`: a macro-enabled Office file.
+fn macro_office(view: &MessageView, out: &mut Findings<'_>) {
+    let found = view.attachments.iter().find(|a| {
+        let ext = extensions(a.name.as_deref().unwrap_or(""));
+        ext.len() > 1 && ext.first().is_some_and(|e| MACRO.contains(&e.as_str()))
+    });
+    if let Some(a) = found {
+        out.add(
+            &MACRO_OFFICE,
+            1.0,
+            Evidence::new().with("name", shown_name(a.name.as_deref().unwrap_or(""))),
+        );
+    }
+}
+
+/// `attachments.type_mismatch`: the name says document or image, the content says otherwise.
+fn type_mismatch(view: &MessageView, out: &mut Findings<'_>) {
+    for a in &view.attachments {
+        let Some(sniffed) = a.sniffed_type else {
+            continue;
+        };
+        let ext = extensions(a.name.as_deref().unwrap_or(""));
+        let Some(claimed) = ext.first().filter(|_| ext.len() > 1) else {
+            continue;
+        };
+        if !compatible(claimed, sniffed) {
+            out.add(
+                &TYPE_MISMATCH,
+                1.0,
+                Evidence::new()
+                    .with("name", shown_name(a.name.as_deref().unwrap_or("")))
+                    .with("declared", a.declared_type.as_str())
+                    .with("content", sniffed),
+            );
+            return;
+        }
+    }
+}
+
+/// Whether content sniffed as `sniffed` may have extension `ext`. Only extensions with a known
+/// signature are judged; anything else is compatible.
+fn compatible(ext: &str, sniffed: &str) -> bool {
+    let expected: &[&str] = match ext {
+        "pdf" => &["application/pdf"],
+        "jpg" | "jpeg" => &["image/jpeg"],
+        "png" => &["image/png"],
+        "gif" => &["image/gif"],
+        "zip" | "docx" | "xlsx" | "pptx" | "docm" | "xlsm" | "pptm" | "odt" | "ods" => {
+            &["application/zip"]
+        }
+        "doc" | "xls" | "ppt" | "msg" => &["application/x-ole-storage", "application/rtf"],
+        "rar" => &["application/vnd.rar"],
+        "7z" => &["application/x-7z-compressed"],
+        "gz" | "tgz" => &["application/gzip"],
+        "rtf" => &["application/rtf"],
+        _ => return true,
+    };
+    expected.contains(&sniffed)
+}
+
+/// The name as evidence: control characters shown as `<U+202E>`.
+fn shown_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if crate::names::is_invisible(c) || c.is_control() {
+                format!("<U+{:04X}>", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{compatible, extensions};
+    use crate::detect::testutil::{assert_explained, evidence, score};
+
+    /// A message with one attachment of `name`, declared `ctype`, containing `data`.
+    fn with_attachment(name: &str, ctype: &str, data: &[u8]) -> crate::Verdict {
+        use std::fmt::Write as _;
+        let mut b64 = String::new();
+        const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for chunk in data.chunks(3) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |acc, (i, &b)| acc | u32::from(b) << (16 - 8 * i));
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    b64.push(char::from(T[((n >> (18 - 6 * i)) & 63) as usize]));
+                } else {
+                    b64.push('=');
+                }
+            }
+        }
+        let mut raw = String::new();
+        let _ = write!(
+            raw,
+            "From: supplier@partner.example\nTo: ap@acme-trade.com\nSubject: documents\n\
+             MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n\
+             --b\nContent-Type: text/plain\n\nPlease see the attachment.\n\
+             --b\nContent-Type: {ctype}; name=\"{name}\"\nContent-Disposition: attachment; filename=\"{name}\"\n\
+             Content-Transfer-Encoding: base64\n\n{b64}\n--b--\n"
+        );
+        let v = score(&raw);
+        assert_explained(&v);
+        v
+    }
+
+    const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n";
+    const EXE: &[u8] = b"MZ\x90\x00\x03\x00\x00\x00";
+
+    #[test]
+    fn programs_by_name_content_double_extension_and_rtlo() {
+        let reason = |v: &crate::Verdict| evidence(v, "attachments.dangerous_type", "reason");
+        assert_eq!(
+            reason(&with_attachment(
+                "setup.exe",
+                "application/octet-stream",
+                EXE
+            ))
+            .as_deref(),
+            Some("extension")
+        );
+        assert_eq!(
+            reason(&with_attachment("invoice.pdf.exe", "application/pdf", EXE)).as_deref(),
+            Some("double_extension")
+        );
+        assert_eq!(
+            reason(&with_attachment(
+                "invoice.bin",
+                "application/octet-stream",
+                EXE
+            ))
+            .as_deref(),
+            Some("content")
+        );
+        let rtlo = with_attachment("invoice\u{202e}fdp.exe", "application/octet-stream", EXE);
+        assert_eq!(reason(&rtlo).as_deref(), Some("right_to_left_override"));
+        assert_eq!(
+            evidence(&rtlo, "attachments.dangerous_type", "name").as_deref(),
+            Some("invoice<U+202E>fdp.exe")
+        );
+        let v = with_attachment("PI-2026-118.pdf", "application/pdf", PDF);
+        assert!(
+            v.findings()
+                .iter()
+                .all(|f| !f.id().starts_with("attachments.")),
+            "a real PDF"
+        );
+    }
+
+    #[test]
+    fn macros_and_mismatched_content() {
+        assert!(with_attachment(
+            "order.xlsm",
+            "application/vnd.ms-excel.sheet.macroEnabled.12",
+            b"PK\x03\x04x"
+        )
+        .has("attachments.macro_office"));
+        assert!(!with_attachment(
+            "order.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            b"PK\x03\x04x"
+        )
+        .has("attachments.macro_office"));
+        let v = with_attachment("invoice.pdf", "application/pdf", EXE);
+        assert_eq!(
+            evidence(&v, "attachments.type_mismatch", "content").as_deref(),
+            Some("application/x-msdownload")
+        );
+        assert!(
+            !with_attachment("report.docx", "application/octet-stream", b"PK\x03\x04x")
+                .has("attachments.type_mismatch")
+        );
+        assert!(
+            compatible("csv", "application/zip"),
+            "no signature to judge by"
+        );
+        assert_eq!(extensions("a.PDF.exe"), ["exe", "pdf", "a"]);
+    }
+}
