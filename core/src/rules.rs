@@ -608,6 +608,55 @@ pub(crate) static TYPE_MISMATCH: Rule = Rule {
     renamed_from: &[],
 };
 
+/// `links.shortener`
+pub(crate) static SHORTENER: Rule = Rule {
+    id: "links.shortener",
+    family: Family::Links,
+    default_weight: 0.2,
+    summary: "A link goes through a URL shortener.",
+    description: "bit.ly, tinyurl.com, t.cn and the like hide the destination until the link is \
+        clicked; in business mail about payments or documents they hide phishing pages.",
+    false_positives: "Marketing mail uses shorteners a lot; the weight is low, meant to add to \
+        other findings rather than stand alone.",
+    references: &[
+        "rspamd url_redirector module",
+        "SpamAssassin URI_SHORTENER rules",
+    ],
+    evidence: &[
+        ("url", "the first shortened link, at most 200 characters"),
+        ("count", "number of shortened links"),
+    ],
+    explain_en: "A link goes through a URL shortener, which hides where it leads: {url}.",
+    explain_zh: "邮件中的链接使用了短网址，隐藏了真实去向：{url}。",
+    renamed_from: &[],
+};
+
+/// `links.mixed_script_host`
+pub(crate) static MIXED_SCRIPT_HOST: Rule = Rule {
+    id: "links.mixed_script_host",
+    family: Family::Links,
+    default_weight: 0.5,
+    summary: "A link host mixes scripts in one label (pаypal.com with a Cyrillic а).",
+    description: "A host name label that mixes Latin with Cyrillic or Greek letters, written \
+        in Unicode or punycode (xn--), exists to look like a Latin name. Browsers show such \
+        names as punycode for that reason.",
+    false_positives: "Internationalised domain names in one script (müller.de, 中国银行.cn) are \
+        normal and not reported; Latin next to Han, kana or Hangul is allowed as in UTS #39's \
+        highly restrictive level.",
+    references: &[
+        "Unicode Technical Standard #39, section 5.2 (restriction levels)",
+        "Chromium IDN display policy",
+    ],
+    evidence: &[
+        ("host", "the link's host as written"),
+        ("label", "the mixed label, in Unicode"),
+    ],
+    explain_en:
+        "A link goes to {host}, whose label {label} mixes alphabets to imitate another name.",
+    explain_zh: "链接指向 {host}，其中 {label} 混用了不同文字来冒充其他名称。",
+    renamed_from: &[],
+};
+
 /// `banking.vendor_account_changed`
 pub(crate) static VENDOR_ACCOUNT_CHANGED: Rule = Rule {
     id: "banking.vendor_account_changed",
@@ -656,6 +705,8 @@ static CATALOGUE: &[&Rule] = &[
     &TEXT_HREF_MISMATCH,
     &IP_LITERAL,
     &SCRIPT_URL,
+    &SHORTENER,
+    &MIXED_SCRIPT_HOST,
     &VENDOR_ACCOUNT_CHANGED,
     &DANGEROUS_ATTACHMENT,
     &MACRO_OFFICE,

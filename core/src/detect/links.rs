@@ -6,7 +6,9 @@ use crate::domain::lookalike::Lookalike;
 use crate::domain::{self, DomainSet};
 use crate::engine::Engine;
 use crate::message::{urls, MessageView};
-use crate::rules::{IP_LITERAL, LINK_LOOKALIKE, SCRIPT_URL, TEXT_HREF_MISMATCH};
+use crate::rules::{
+    IP_LITERAL, LINK_LOOKALIKE, MIXED_SCRIPT_HOST, SCRIPT_URL, SHORTENER, TEXT_HREF_MISMATCH,
+};
 use crate::verdict::{Evidence, Findings, Severity};
 
 pub(crate) fn check(view: &MessageView, engine: &Engine, out: &mut Findings<'_>) {
@@ -14,6 +16,87 @@ pub(crate) fn check(view: &MessageView, engine: &Engine, out: &mut Findings<'_>)
     text_href_mismatch(view, engine, out);
     ip_literal(view, out);
     script_url(view, out);
+    shortener(view, out);
+    mixed_script_host(view, out);
+}
+
+/// URL shorteners: the link hides where it goes until it is clicked.
+const SHORTENERS: &[&str] = &[
+    "bit.ly",
+    "tinyurl.com",
+    "goo.gl",
+    "ow.ly",
+    "is.gd",
+    "buff.ly",
+    "rebrand.ly",
+    "cutt.ly",
+    "shorturl.at",
+    "rb.gy",
+    "t.ly",
+    "tiny.cc",
+    "s.id",
+    "v.gd",
+    "dwz.cn",
+    "suo.im",
+    "url.cn",
+    "t.cn",
+    "qrco.de",
+    "shorte.st",
+];
+
+/// `links.shortener`: a link through a URL shortener.
+fn shortener(view: &MessageView, out: &mut Findings<'_>) {
+    let set = DomainSet::new(SHORTENERS.iter().copied());
+    let found: Vec<&crate::message::Url> = view
+        .urls
+        .iter()
+        .filter(|u| {
+            u.host
+                .as_deref()
+                .is_some_and(|h| set.contains_org(domain::registrable(h)))
+        })
+        .collect();
+    if let Some(u) = found.first() {
+        out.add(
+            &SHORTENER,
+            1.0,
+            Evidence::new()
+                .with("url", u.href.chars().take(200).collect::<String>())
+                .with("count", found.len().to_string()),
+        );
+    }
+}
+
+/// `links.mixed_script_host`: a link host with a label that mixes scripts (Latin with
+/// Cyrillic or Greek), written in Unicode or punycode. Single-script IDNs (müller.de,
+/// 中国银行.cn) are normal.
+fn mixed_script_host(view: &MessageView, out: &mut Findings<'_>) {
+    use unicode_security::mixed_script::AugmentedScriptSet;
+    for u in &view.urls {
+        let Some(host) = u.host.as_deref() else {
+            continue;
+        };
+        if host.is_ascii() && !host.contains("xn--") {
+            continue;
+        }
+        let Some(unicode) = crate::domain::lookalike::canonical_host(host) else {
+            continue;
+        };
+        let mixed = unicode.split('.').find(|label| {
+            let letters: String = label.chars().filter(|c| c.is_alphabetic()).collect();
+            !letters.is_empty() && AugmentedScriptSet::for_str(&letters).is_empty()
+        });
+        if let Some(label) = mixed {
+            out.add(
+                &MIXED_SCRIPT_HOST,
+                1.0,
+                Evidence::new()
+                    .with("host", host)
+                    .with("label", label.to_string()),
+            );
+            return;
+        }
+    }
 }
 
 /// Link wrappers and click trackers of mail providers and e-mail service providers: a link
@@ -310,6 +393,33 @@ mod tests {
                 .any(|r| r == "links.script_url" || r == "links.ip_literal"),
             "{quiet:?}"
         );
+    }
+
+    #[test]
+    fn shorteners_and_mixed_script_hosts() {
+        let has = |body: &str, rule: &str| fired(body).iter().any(|r| r == rule);
+        assert!(has(
+            r#"<a href="https://bit.ly/3abcD">invoice</a>"#,
+            "links.shortener"
+        ));
+        assert!(!has(
+            r#"<a href="https://example.org/bit.ly">x</a>"#,
+            "links.shortener"
+        ));
+        // pаypal with a Cyrillic а, as punycode and as Unicode.
+        let puny = r#"<a href="https://xn--pypal-4ve.com/">login</a>"#;
+        assert!(has(puny, "links.mixed_script_host"));
+        assert!(has(
+            r#"<a href="https://pаypal.com/">login</a>"#,
+            "links.mixed_script_host"
+        ));
+        for quiet in [
+            r#"<a href="https://xn--mller-kva.de/">Müller</a>"#,
+            r#"<a href="https://中国银行.cn/">BOC</a>"#,
+            r#"<a href="https://аррӏе.com/">all Cyrillic</a>"#, // single script: the lookalike rule's case
+        ] {
+            assert!(!has(quiet, "links.mixed_script_host"), "{quiet}");
+        }
     }
 
     #[test]
