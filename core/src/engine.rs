@@ -41,6 +41,8 @@ pub struct Engine {
     pub(crate) companies: Companies,
     /// Partners' and vendors' registrable domains.
     pub(crate) partner_orgs: DomainSet,
+    /// Each vendor's registrable domains → the vendor's index in `policy.vendors`.
+    pub(crate) vendor_by_org: HashMap<String, usize>,
     parser: message::Parser,
 }
 
@@ -95,7 +97,15 @@ impl Engine {
                 .chain(policy.vendors.iter().flat_map(|v| &v.domains))
                 .map(String::as_str),
         );
+        let mut vendor_by_org = HashMap::new();
+        for (i, v) in policy.vendors.iter().enumerate() {
+            for d in &v.domains {
+                let org = crate::domain::registrable(&crate::domain::normalize(d)).to_string();
+                vendor_by_org.entry(org).or_insert(i);
+            }
+        }
         Engine {
+            vendor_by_org,
             people: People::new(&policy.people),
             companies: Companies::new(&policy),
             partner_orgs,

@@ -262,14 +262,17 @@ fn match_tokens(d: &[String], p: &[String]) -> Option<NameMatch> {
 /// The protected people, compiled: each name and alias as words.
 #[derive(Debug, Default)]
 pub(crate) struct People {
+    /// Index into the policy's `people`, and the words of one of that person's names.
     forms: Vec<(usize, Vec<String>)>,
-    people: Vec<Person>,
+    /// Each person's role, by the same index.
+    roles: Vec<Role>,
 }
 
 /// A protected person named in a display name.
-#[derive(Debug)]
-pub(crate) struct PersonHit<'a> {
-    pub(crate) person: &'a Person,
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PersonHit {
+    /// Index of the person in the policy's `people`.
+    pub(crate) index: usize,
     pub(crate) how: NameMatch,
 }
 
@@ -286,14 +289,14 @@ impl People {
         }
         People {
             forms,
-            people: people.to_vec(),
+            roles: people.iter().map(|p| p.role).collect(),
         }
     }
 
     /// The protected person a display name names, preferring executives and finance staff
     /// when several match. A name written twice, in Latin letters and in Han characters
     /// (`Li Wei 李伟`, `David Li 李伟`), counts when both halves name the same person.
-    pub(crate) fn find(&self, display: &str) -> Option<PersonHit<'_>> {
+    pub(crate) fn find(&self, display: &str) -> Option<PersonHit> {
         if self.forms.is_empty() {
             return None;
         }
@@ -309,9 +312,12 @@ impl People {
                 .filter_map(|(i, p)| match_tokens(words, p).map(|how| (*i, how)))
                 .collect()
         };
-        let whole = matches(&d)
-            .into_iter()
-            .max_by_key(|(i, how)| (rank(self.people[*i].role), *how == NameMatch::Exact));
+        let whole = matches(&d).into_iter().max_by_key(|(i, how)| {
+            (
+                rank(self.roles.get(*i).copied().unwrap_or_default()),
+                *how == NameMatch::Exact,
+            )
+        });
         let best = whole.or_else(|| {
             (2..d.len().saturating_sub(1)).find_map(|k| {
                 let (a, b) = d.split_at(k);
@@ -322,7 +328,7 @@ impl People {
             })
         })?;
         Some(PersonHit {
-            person: &self.people[best.0],
+            index: best.0,
             how: best.1,
         })
     }
@@ -461,11 +467,12 @@ mod tests {
 
     #[test]
     fn people_match_in_every_written_form() {
-        let people = People::new(&[
+        let list = [
             person("Li Wei", &["李伟", "David Li"], Role::Executive),
             person("Anna Schmidt", &[], Role::Finance),
-        ]);
-        let hit = |d: &str| people.find(d).map(|h| (h.person.name.clone(), h.how));
+        ];
+        let people = People::new(&list);
+        let hit = |d: &str| people.find(d).map(|h| (list[h.index].name.clone(), h.how));
         let li = Some("Li Wei".to_string());
         for d in [
             "Li Wei",

@@ -77,13 +77,7 @@ fn which_vendor<'a>(
     addr: &str,
 ) -> Option<(&'a Vendor, &'static str)> {
     let vendors = &engine.policy.vendors;
-    let by_domain = |d: &str| {
-        vendors.iter().find(|v| {
-            v.domains
-                .iter()
-                .any(|vd| crate::domain::registrable(&crate::domain::normalize(vd)) == d)
-        })
-    };
+    let by_domain = |d: &str| engine.vendor_by_org.get(d).and_then(|&i| vendors.get(i));
     if let Some(v) = by_domain(org) {
         return Some((v, "vendor_domain"));
     }

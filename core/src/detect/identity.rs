@@ -48,7 +48,9 @@ fn person_impersonation(
     let Some(hit) = engine.people.find(name) else {
         return;
     };
-    let person = hit.person;
+    let Some(person) = engine.policy.people.get(hit.index) else {
+        return;
+    };
     if person
         .addresses
         .iter()

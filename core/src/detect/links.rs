@@ -1,6 +1,7 @@
 //! `links.*` rules: where the links in the body go.
 
 use std::net::IpAddr;
+use std::sync::OnceLock;
 
 use crate::domain::lookalike::Lookalike;
 use crate::domain::{self, DomainSet};
@@ -18,6 +19,14 @@ pub(crate) fn check(view: &MessageView, engine: &Engine, out: &mut Findings<'_>)
     script_url(view, out);
     shortener(view, out);
     mixed_script_host(view, out);
+}
+
+static SHORTENER_SET: OnceLock<DomainSet> = OnceLock::new();
+static WRAPPER_SET: OnceLock<DomainSet> = OnceLock::new();
+
+/// A built-in list compiled once per process, not once per message.
+fn constant_set(cell: &'static OnceLock<DomainSet>, list: &[&str]) -> &'static DomainSet {
+    cell.get_or_init(|| DomainSet::new(list.iter().copied()))
 }
 
 /// URL shorteners: the link hides where it goes until it is clicked.
@@ -46,7 +55,7 @@ const SHORTENERS: &[&str] = &[
 
 /// `links.shortener`: a link through a URL shortener.
 fn shortener(view: &MessageView, out: &mut Findings<'_>) {
-    let set = DomainSet::new(SHORTENERS.iter().copied());
+    let set = constant_set(&SHORTENER_SET, SHORTENERS);
     let found: Vec<&crate::message::Url> = view
         .urls
         .iter()
@@ -148,7 +157,7 @@ fn shown_host(text: &str) -> Option<String> {
 
 /// `links.text_href_mismatch`: a link shows one site and goes to another organisation.
 fn text_href_mismatch(view: &MessageView, engine: &Engine, out: &mut Findings<'_>) {
-    let wrappers = DomainSet::new(LINK_WRAPPERS.iter().copied());
+    let wrappers = constant_set(&WRAPPER_SET, LINK_WRAPPERS);
     let own = view.author().and_then(|a| a.org.as_deref());
     let mut first: Option<(String, &str, &str, bool)> = None;
     let mut count = 0usize;

@@ -70,13 +70,17 @@ fn lookalike_domain(
         .map_or(Contact::Unknown, |a| Contact::of(ctx, a));
     let mut reported: Vec<String> = Vec::new();
     for (header, d) in domains {
+        // Free-mail providers are real providers, never someone's lookalike: not checked.
+        if engine
+            .freemail
+            .contains_org(domain::registrable(&domain::normalize(&d)))
+        {
+            continue;
+        }
         let Ok(Some(m)) = engine.check_domain(&d) else {
             continue;
         };
-        // Free-mail providers are real providers, never someone's lookalike.
-        if engine.freemail.contains_org(&m.detail.candidate)
-            || reported.contains(&m.detail.candidate)
-        {
+        if reported.contains(&m.detail.candidate) {
             continue;
         }
         reported.push(m.detail.candidate.clone());
@@ -111,16 +115,19 @@ fn freemail_impersonation(
     if contact == Contact::Known {
         return;
     }
-    let claim = match engine.people.find(name) {
-        Some(hit)
-            if is_partner_contact(hit.person, engine)
-                && !hit
-                    .person
+    let person = engine
+        .people
+        .find(name)
+        .and_then(|hit| engine.policy.people.get(hit.index));
+    let claim = match person {
+        Some(p)
+            if is_partner_contact(p, engine)
+                && !p
                     .addresses
                     .iter()
                     .any(|a| a.trim().eq_ignore_ascii_case(addr)) =>
         {
-            Some((hit.person.name.clone(), "person"))
+            Some((p.name.clone(), "person"))
         }
         _ => engine
             .companies

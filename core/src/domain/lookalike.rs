@@ -20,7 +20,7 @@
 
 use std::cmp::Reverse;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use super::skeleton::{skeleton, skeleton_chars};
@@ -179,7 +179,7 @@ const MAX_SKEL: usize = 64;
 pub(crate) struct LookalikeIndex {
     entries: Vec<Entry>,
     /// Registrable domains that are protected themselves or allowed: never lookalikes.
-    exact: Filtered<()>,
+    exact: FilteredSet,
     /// Keys ([`Hashed::whole`]) of the skeletons of the labels with their suffix glued on
     /// (`acmecom`, `acme-com`).
     glued: DeletionIndex,
@@ -317,7 +317,7 @@ impl LookalikeIndex {
 
     /// Whether `registrable` (canonical) is a protected domain (or an allowed one).
     pub(crate) fn is_protected(&self, registrable: &str) -> bool {
-        self.exact.get(registrable).is_some()
+        self.exact.contains(registrable)
     }
 
     /// The strongest imitation of a protected domain by `host`, if any.
@@ -331,7 +331,7 @@ impl LookalikeIndex {
             return None;
         }
         let (reg, label, suffix) = split_host(host)?;
-        if self.exact.get(reg).is_some() {
+        if self.exact.contains(reg) {
             return None;
         }
         let sub = host[..host.len() - reg.len()].trim_end_matches('.');
@@ -1195,30 +1195,27 @@ impl DeletionIndex {
     }
 }
 
-/// A map from strings behind a [`KeyFilter`] of their hashes: a miss, the usual answer, costs
+/// A set of strings behind a [`KeyFilter`] of their hashes: a miss, the usual answer, costs
 /// one probe of a small bit array instead of a hash table's buckets and the key's heap buffer.
 #[derive(Debug, Default)]
-struct Filtered<T> {
-    map: FxHashMap<String, T>,
+struct FilteredSet {
+    set: FxHashSet<String>,
     filter: KeyFilter,
 }
 
-impl<T: Default> Filtered<T> {
+impl FilteredSet {
     /// Inserts `key`; whether it was new.
     fn insert(&mut self, key: String) -> bool {
-        self.map.insert(key, T::default()).is_none()
+        self.set.insert(key)
     }
 
     /// Builds the filter; call after the last insertion.
     fn seal(&mut self) {
-        self.filter = KeyFilter::new(self.map.keys().map(|k| string_key(k)));
+        self.filter = KeyFilter::new(self.set.iter().map(|k| string_key(k)));
     }
 
-    fn get(&self, key: &str) -> Option<&T> {
-        if !self.filter.may_contain(string_key(key)) {
-            return None;
-        }
-        self.map.get(key)
+    fn contains(&self, key: &str) -> bool {
+        self.filter.may_contain(string_key(key)) && self.set.contains(key)
     }
 }
 
