@@ -214,14 +214,14 @@ fn display_name_address(
     }
     let sender_org = view.sender.as_ref().and_then(|s| s.org.as_deref());
     for mb in view.author_mailboxes() {
-        let (Some(name), Some(addr)) = (mb.name.as_deref(), mb.address.as_deref()) else {
+        let Some(addr) = mb.address.as_deref() else {
             continue;
         };
         if engine.is_notification_sender(addr) {
             continue;
         }
-        for shown in addresses_in(name) {
-            let Some(shown_org) = domain::address_org(&shown) else {
+        for shown in &mb.shown {
+            let Some(shown_org) = domain::address_org(shown) else {
                 continue;
             };
             let shown_org = shown_org.as_str();
@@ -255,65 +255,12 @@ fn display_name_address(
     }
 }
 
-/// Addresses written inside a display name, lowercased. Full-width `＠` and `．` count.
-pub(crate) fn addresses_in(name: &str) -> Vec<String> {
-    let folded: Vec<char> = name
-        .chars()
-        .map(|c| match c {
-            '＠' => '@',
-            '．' | '。' => '.',
-            c => c,
-        })
-        .collect();
-    let local_char =
-        |c: char| c.is_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-' | '\'');
-    let domain_char = |c: char| c.is_alphanumeric() || matches!(c, '.' | '-');
-    let mut found = Vec::new();
-    for (i, &c) in folded.iter().enumerate() {
-        if c != '@' {
-            continue;
-        }
-        let start = folded[..i]
-            .iter()
-            .rposition(|&c| !local_char(c))
-            .map_or(0, |p| p + 1);
-        let end = folded[i + 1..]
-            .iter()
-            .position(|&c| !domain_char(c))
-            .map_or(folded.len(), |p| i + 1 + p);
-        let local: String = folded[start..i].iter().collect();
-        let dom: String = folded[i + 1..end].iter().collect();
-        let dom = domain::normalize(dom.trim_end_matches(['.', '-']));
-        let local = local.trim_start_matches(['.', '-', '\'']);
-        if !local.is_empty() && domain::is_valid_domain(&dom) {
-            found.push(format!("{}@{dom}", local.to_lowercase()));
-        }
-    }
-    found
-}
-
 #[cfg(test)]
 mod tests {
-    use super::addresses_in;
     use crate::detect::testutil::{assert_explained, score, score_with};
     use crate::MessageContext;
 
     const RULE: &str = "identity.display_name_address";
-
-    #[test]
-    fn finds_addresses_in_display_names() {
-        assert_eq!(addresses_in("ceo@acme-trade.com"), ["ceo@acme-trade.com"]);
-        assert_eq!(
-            addresses_in("Li Wei (li.wei@Acme-Trade.com.)"),
-            ["li.wei@acme-trade.com"]
-        );
-        assert_eq!(
-            addresses_in("boss＠acme-trade．com"),
-            ["boss@acme-trade.com"]
-        );
-        assert!(addresses_in("Support @ Acme").is_empty());
-        assert!(addresses_in("me@localhost").is_empty());
-    }
 
     #[test]
     fn flags_another_organisations_address_in_the_display_name() {

@@ -3,7 +3,7 @@
 
 mod attachments;
 mod banking;
-pub(crate) mod identity;
+mod identity;
 pub(crate) mod links;
 mod message;
 mod sender;

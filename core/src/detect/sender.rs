@@ -1,7 +1,6 @@
 //! `sender.*` rules: the addresses a reply or bounce would go to.
 
 use crate::context::{Direction, MessageContext};
-use crate::detect::identity::addresses_in;
 use crate::detect::links::match_strength;
 use crate::detect::{is_partner_contact, recipient_addresses, Contact};
 use crate::domain;
@@ -59,10 +58,8 @@ fn lookalike_domain(
     if let Some(a) = ctx.get_envelope_from() {
         push("envelope_from", a);
     }
-    for name in view.author_mailboxes().filter_map(|m| m.name.as_deref()) {
-        for a in addresses_in(name) {
-            push("display_name", &a);
-        }
+    for a in view.author_mailboxes().flat_map(|m| &m.shown) {
+        push("display_name", a);
     }
     let contact = view
         .author()

@@ -25,6 +25,9 @@ pub(crate) struct Mailbox {
     pub(crate) address: Option<String>,
     /// The registrable domain of the address (`mail.acme.co.uk` → `acme.co.uk`).
     pub(crate) org: Option<String>,
+    /// Addresses written inside the display name (From mailboxes only), from
+    /// [`addresses_in`], read once here for every rule that needs them.
+    pub(crate) shown: Vec<String>,
 }
 
 impl Mailbox {
@@ -37,8 +40,50 @@ impl Mailbox {
             .map(|s| s.trim().to_lowercase())
             .filter(|s| !s.is_empty());
         let org = address.as_deref().and_then(crate::domain::address_org);
-        Mailbox { name, address, org }
+        Mailbox {
+            name,
+            address,
+            org,
+            shown: Vec::new(),
+        }
     }
+}
+
+/// Addresses written inside a display name, lowercased. Full-width `＠` and `．` count.
+pub(crate) fn addresses_in(name: &str) -> Vec<String> {
+    let folded: Vec<char> = name
+        .chars()
+        .map(|c| match c {
+            '＠' => '@',
+            '．' | '。' => '.',
+            c => c,
+        })
+        .collect();
+    let local_char =
+        |c: char| c.is_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-' | '\'');
+    let domain_char = |c: char| c.is_alphanumeric() || matches!(c, '.' | '-');
+    let mut found = Vec::new();
+    for (i, &c) in folded.iter().enumerate() {
+        if c != '@' {
+            continue;
+        }
+        let start = folded[..i]
+            .iter()
+            .rposition(|&c| !local_char(c))
+            .map_or(0, |p| p + 1);
+        let end = folded[i + 1..]
+            .iter()
+            .position(|&c| !domain_char(c))
+            .map_or(folded.len(), |p| i + 1 + p);
+        let local: String = folded[start..i].iter().collect();
+        let dom: String = folded[i + 1..end].iter().collect();
+        let dom = crate::domain::normalize(dom.trim_end_matches(['.', '-']));
+        let local = local.trim_start_matches(['.', '-', '\'']);
+        if !local.is_empty() && crate::domain::is_valid_domain(&dom) {
+            found.push(format!("{}@{dom}", local.to_lowercase()));
+        }
+    }
+    found
 }
 
 /// One From header field.
@@ -160,5 +205,26 @@ impl MessageView {
     /// To and Cc recipients.
     pub(crate) fn recipients(&self) -> impl Iterator<Item = &Mailbox> {
         self.to.iter().chain(self.cc.iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn finds_addresses_in_display_names() {
+        assert_eq!(
+            super::addresses_in("ceo@acme-trade.com"),
+            ["ceo@acme-trade.com"]
+        );
+        assert_eq!(
+            super::addresses_in("Li Wei (li.wei@Acme-Trade.com.)"),
+            ["li.wei@acme-trade.com"]
+        );
+        assert_eq!(
+            super::addresses_in("boss＠acme-trade．com"),
+            ["boss@acme-trade.com"]
+        );
+        assert!(super::addresses_in("Support @ Acme").is_empty());
+        assert!(super::addresses_in("me@localhost").is_empty());
     }
 }

@@ -5,7 +5,10 @@ use mail_parser::{
     PartType,
 };
 
-use super::{html, sniff, urls, Attachment, FromField, Hop, LimitHit, Mailbox, MessageView, Url};
+use super::{
+    addresses_in, html, sniff, urls, Attachment, FromField, Hop, LimitHit, Mailbox, MessageView,
+    Url,
+};
 use crate::policy::Limits;
 
 /// A configured mail-parser, built once per engine (building one allocates its header table).
@@ -97,7 +100,13 @@ fn read_headers(message: &Message<'_>, limits: &Limits, view: &mut MessageView) 
                         .split_whitespace()
                         .collect::<Vec<_>>()
                         .join(" "),
-                    mailboxes: mailboxes(value),
+                    mailboxes: mailboxes(value)
+                        .into_iter()
+                        .map(|mut m| {
+                            m.shown = m.name.as_deref().map(addresses_in).unwrap_or_default();
+                            m
+                        })
+                        .collect(),
                 });
             }
             HeaderName::Sender if view.sender.is_none() => {
