@@ -200,6 +200,9 @@ pub(crate) enum Kind {
     Card,
     /// Eight to twenty digits right after a word for "account" (no checksum to check).
     Account,
+    /// The account holder's name after a label such as "Beneficiary:" or "收款人：" (the
+    /// value keeps its case and spacing).
+    Beneficiary,
 }
 
 impl Kind {
@@ -210,6 +213,7 @@ impl Kind {
             Kind::Aba => "aba_routing",
             Kind::Card => "bank_card",
             Kind::Account => "account_number",
+            Kind::Beneficiary => "beneficiary",
         }
     }
 }
@@ -239,6 +243,7 @@ const ACCOUNT_WORDS: &[&str] = &[
 pub(crate) fn extract(text: &str, max: usize) -> Vec<Found> {
     let mut out = identifiers(text, max);
     account_numbers(text, max, &mut out);
+    beneficiaries(text, max, &mut out);
     out.sort_by_key(|f| f.at);
     out.truncate(max);
     out
@@ -282,6 +287,84 @@ fn account_numbers(text: &str, max: usize, out: &mut Vec<Found>) {
                     kind: Kind::Account,
                     value: digits,
                     at: first,
+                });
+            }
+        }
+    }
+}
+
+/// Labels after which the rest of the line names the account holder, lowercase, longest
+/// first where one contains another.
+const BENEFICIARY_LABELS: &[&str] = &[
+    "beneficiary name",
+    "beneficiary",
+    "account name",
+    "account holder",
+    "acct name",
+    "收款人名称",
+    "收款人",
+    "收款单位",
+    "账户名称",
+    "帐户名称",
+    "账户名",
+    "户名",
+    "收款人名稱",
+    "帳戶名稱",
+    "戶名",
+    "titular",
+    "nombre del beneficiario",
+    "beneficiario",
+    "titulaire",
+    "bénéficiaire",
+    "kontoinhaber",
+    "empfänger",
+    "получатель",
+    "受取人",
+    "口座名義",
+    "예금주",
+    "المستفيد",
+];
+
+/// Holder names: the rest of the line after a beneficiary label and a colon.
+fn beneficiaries(text: &str, max: usize, out: &mut Vec<Found>) {
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() {
+        return; // lowercasing changed byte offsets (rare scripts); skip rather than misplace
+    }
+    for label in BENEFICIARY_LABELS {
+        let mut from = 0;
+        while let Some(p) = lower[from..].find(label) {
+            let start = from + p;
+            from = start + label.len();
+            if out.len() >= max {
+                return;
+            }
+            // A label starts a line or follows a non-letter (not "non-beneficiary").
+            let starts_word = lower[..start]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphabetic() && c != '-');
+            let after = &text[from..];
+            let Some(rest) = after
+                .trim_start_matches([' ', '\t'])
+                .strip_prefix([':', '：'])
+            else {
+                continue;
+            };
+            let line = rest.split(['\r', '\n', ';', '；']).next().unwrap_or("");
+            let name = line.trim().trim_end_matches(['.', ',', '，', '。']).trim();
+            let taken = out
+                .iter()
+                .any(|f| f.kind == Kind::Beneficiary && f.at == start);
+            if starts_word
+                && !taken
+                && name.chars().any(char::is_alphabetic)
+                && name.chars().count() <= 80
+            {
+                out.push(Found {
+                    kind: Kind::Beneficiary,
+                    value: name.to_string(),
+                    at: start,
                 });
             }
         }
@@ -437,6 +520,23 @@ mod tests {
                 (Kind::Card, "6212345678901232"),
             ]
         );
+    }
+
+    #[test]
+    fn beneficiary_names_after_labels() {
+        let text = "Beneficiary Name: Ningbo Steel Trading Co., Ltd.\r\n\
+                    收款人：宁波钢铁贸易有限公司\r\nnon-beneficiary: x\r\nBeneficiary bank: HSBC";
+        let names: Vec<String> = extract(text, 10)
+            .into_iter()
+            .filter(|f| f.kind == Kind::Beneficiary)
+            .map(|f| f.value)
+            .collect();
+        assert_eq!(
+            names,
+            ["Ningbo Steel Trading Co., Ltd", "宁波钢铁贸易有限公司"]
+        );
+        // A label with no colon is running text, not a field.
+        assert!(extract("the beneficiary will receive it", 10).is_empty());
     }
 
     #[test]

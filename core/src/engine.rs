@@ -2,12 +2,14 @@
 //! score messages.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::context::MessageContext;
 use crate::domain::lookalike::{
     InvalidDomain, Lookalike, LookalikeIndex, ProtectedSource, ProtectedSpec,
 };
 use crate::domain::{brands, DomainSet};
+use crate::lexicon::Lexicon;
 use crate::names::{Companies, People};
 use crate::policy::{Policy, PolicyError};
 use crate::verdict::{Findings, MessageSummary, RuleSetting, Verdict};
@@ -43,6 +45,10 @@ pub struct Engine {
     pub(crate) partner_orgs: DomainSet,
     /// Each vendor's registrable domains → the vendor's index in `policy.vendors`.
     pub(crate) vendor_by_org: HashMap<String, usize>,
+    /// The phrase automaton: built-in phrases plus the policy's.
+    pub(crate) lexicon: Arc<Lexicon>,
+    /// `outbound.finance_mailboxes`, lowercased.
+    pub(crate) finance_mailboxes: Vec<String>,
     parser: message::Parser,
 }
 
@@ -106,6 +112,13 @@ impl Engine {
         }
         Engine {
             vendor_by_org,
+            lexicon: Lexicon::for_policy(&policy.lexicon),
+            finance_mailboxes: policy
+                .outbound
+                .finance_mailboxes
+                .iter()
+                .map(|a| a.trim().to_lowercase())
+                .collect(),
             people: People::new(&policy.people),
             companies: Companies::new(&policy),
             partner_orgs,
@@ -148,7 +161,7 @@ impl Engine {
             subject: view.subject.clone(),
             message_id: view.message_id.clone(),
         };
-        Verdict::build(findings.into_vec(), &self.policy.scoring, Some(summary))
+        Verdict::build(findings.finish(), &self.policy.scoring, Some(summary))
     }
 
     /// Checks whether `domain` (a host name, in Unicode or punycode) imitates one of the

@@ -44,6 +44,7 @@ mod context;
 mod detect;
 mod domain;
 mod engine;
+mod lexicon;
 mod message;
 mod names;
 mod policy;

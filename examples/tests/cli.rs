@@ -73,7 +73,8 @@ fn scan_of_the_samples_prints_valid_jsonl() {
                 .is_some_and(|p| p.ends_with("09-malicious-ceo-display-name-spoof.eml"))
         })
         .expect("sample 09");
-    assert_eq!(spoof["level"], "high");
+    // The display-name spoof plus urgent, secret payment language: critical.
+    assert_eq!(spoof["level"], "critical");
     assert_eq!(spoof["action"], "quarantine");
     assert_eq!(
         spoof["findings"][0]["rule"],
@@ -108,7 +109,7 @@ fn table_report_in_chinese_and_english() {
         "table",
         "examples/mail/10-malicious-supplier-reply-to-freemail-bank-change.eml",
     ]);
-    assert!(stdout(&o).contains("HIGH"));
+    assert!(stdout(&o).contains("CRITICAL"), "{}", stdout(&o));
 }
 
 #[test]
@@ -241,7 +242,13 @@ fn mbox_maildir_and_unreadable_files() {
         .iter()
         .find(|l| l["index"] == 1)
         .expect("mbox message #1");
-    assert_eq!(second["findings"][0]["rule"], "sender.reply_to_mismatch");
+    let rules: Vec<&str> = second["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(rules.contains(&"sender.reply_to_mismatch"), "{rules:?}");
     let from_maildir = lines
         .iter()
         .filter(|l| l["path"].as_str().is_some_and(|p| p.contains("Maildir")))

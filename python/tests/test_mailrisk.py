@@ -15,7 +15,7 @@ MAIL = ROOT / "examples" / "mail"
 def test_scores_the_sample_messages():
     engine = mailrisk.Engine()
     spoof = engine.score_file(MAIL / "09-malicious-ceo-display-name-spoof.eml")
-    assert spoof["level"] == "high"
+    assert spoof["level"] == "critical"
     assert spoof["action"] == "quarantine"
     finding = spoof["findings"][0]
     assert finding["rule"] == "identity.display_name_address"
@@ -64,7 +64,7 @@ def test_engine_is_shared_across_threads():
         t.start()
     for t in threads:
         t.join()
-    assert results == ["high"] * 200
+    assert results == ["critical"] * 200
 
 
 def test_rules_and_default_policy():

@@ -1,23 +1,82 @@
 //! `banking.*` rules: bank details in the message, compared with what the policy has on record.
 
+use super::content::Reading;
 use crate::banking::{self, Found, Kind};
 use crate::domain::lookalike::ProtectedSource;
 use crate::engine::Engine;
 use crate::message::MessageView;
 use crate::policy::Vendor;
-use crate::rules::VENDOR_ACCOUNT_CHANGED;
+use crate::rules::{NEW_ACCOUNT_DETAILS, VENDOR_ACCOUNT_CHANGED};
 use crate::verdict::{Evidence, Findings};
 
-/// At most this many identifiers are read from one message.
-const MAX_FOUND: usize = 64;
+pub(crate) fn check(
+    view: &MessageView,
+    engine: &Engine,
+    reading: &Reading<'_>,
+    out: &mut Findings<'_>,
+) {
+    vendor_account_changed(view, engine, reading, out);
+    new_account_details(engine, reading, out);
+}
 
-pub(crate) fn check(view: &MessageView, engine: &Engine, out: &mut Findings<'_>) {
-    vendor_account_changed(view, engine, out);
+/// Whether a found identifier is an account money can be sent to.
+fn is_account(f: &Found) -> bool {
+    matches!(f.kind, Kind::Iban | Kind::Card | Kind::Aba | Kind::Account)
+}
+
+/// Every account on record for any vendor, compact.
+fn accounts_on_record<'a>(vendors: impl IntoIterator<Item = &'a Vendor>) -> Vec<String> {
+    vendors
+        .into_iter()
+        .flat_map(|v| &v.accounts)
+        .flat_map(|a| [a.iban.as_deref(), a.account.as_deref()])
+        .flatten()
+        .map(banking::compact)
+        .collect()
+}
+
+fn on_record(records: &[String], f: &Found) -> bool {
+    records
+        .iter()
+        .any(|r| r == &f.value || r.ends_with(&f.value))
+}
+
+/// `banking.new_account_details`: account numbers together with change language, for any
+/// sender, except accounts the registry knows.
+fn new_account_details(engine: &Engine, reading: &Reading<'_>, out: &mut Findings<'_>) {
+    let Some((phrase, _, strength)) = reading.bank_change() else {
+        return;
+    };
+    let records = accounts_on_record(&engine.policy.vendors);
+    let accounts: Vec<&Found> = reading.bank.iter().filter(|f| is_account(f)).collect();
+    let Some(first) = accounts.iter().find(|f| !on_record(&records, f)) else {
+        return;
+    };
+    let beneficiary = reading
+        .bank
+        .iter()
+        .find(|f| f.kind == Kind::Beneficiary)
+        .map_or("-", |f| f.value.as_str());
+    out.add(
+        &NEW_ACCOUNT_DETAILS,
+        strength * phrase.factor(),
+        Evidence::new()
+            .with("kind", first.kind.as_str())
+            .with("account", mask(&first.value))
+            .with("phrase", phrase.phrase.as_str())
+            .with("beneficiary", beneficiary)
+            .with("count", accounts.len().to_string()),
+    );
 }
 
 /// `banking.vendor_account_changed`: a message from (or in the name of, or from a lookalike of)
 /// a vendor with accounts on record carries an account number that is not one of them.
-fn vendor_account_changed(view: &MessageView, engine: &Engine, out: &mut Findings<'_>) {
+fn vendor_account_changed(
+    view: &MessageView,
+    engine: &Engine,
+    reading: &Reading<'_>,
+    out: &mut Findings<'_>,
+) {
     let vendors = &engine.policy.vendors;
     if vendors.iter().all(|v| v.accounts.is_empty()) {
         return;
@@ -34,22 +93,11 @@ fn vendor_account_changed(view: &MessageView, engine: &Engine, out: &mut Finding
     if vendor.accounts.is_empty() {
         return;
     }
-    let on_record: Vec<String> = vendor
-        .accounts
+    let records = accounts_on_record([vendor]);
+    let new: Vec<&Found> = reading
+        .bank
         .iter()
-        .flat_map(|a| [a.iban.as_deref(), a.account.as_deref()])
-        .flatten()
-        .map(banking::compact)
-        .collect();
-    let found = banking::extract(&view.text, MAX_FOUND);
-    let new: Vec<&Found> = found
-        .iter()
-        .filter(|f| matches!(f.kind, Kind::Iban | Kind::Card | Kind::Aba | Kind::Account))
-        .filter(|f| {
-            !on_record
-                .iter()
-                .any(|r| r == &f.value || r.ends_with(&f.value))
-        })
+        .filter(|f| is_account(f) && !on_record(&records, f))
         .collect();
     let Some(first) = new.first() else {
         return;
@@ -100,7 +148,7 @@ fn which_vendor<'a>(
 }
 
 /// An account number with all but its first four and last four characters hidden.
-fn mask(s: &str) -> String {
+pub(crate) fn mask(s: &str) -> String {
     let n = s.chars().count();
     if n <= 8 {
         return s.to_string();
@@ -176,6 +224,72 @@ mod tests {
             evidence(&v, RULE, "account").as_deref(),
             Some("6228********5678")
         );
+    }
+
+    const NEW: &str = "banking.new_account_details";
+
+    #[test]
+    fn new_details_with_change_language_from_any_sender() {
+        let v = scored(
+            "\"Mueller GmbH\" <buchhaltung@mueller-gmbh.de>",
+            "Sehr geehrte Damen und Herren,\nbitte beachten Sie unsere neue Bankverbindung:\n\
+             IBAN: GB82 WEST 1234 5698 7654 32\nKontoinhaber: Mueller Handels GmbH\n",
+        );
+        assert_eq!(evidence(&v, NEW, "kind").as_deref(), Some("iban"));
+        assert_eq!(
+            evidence(&v, NEW, "phrase").as_deref(),
+            Some("neue Bankverbindung")
+        );
+        assert_eq!(
+            evidence(&v, NEW, "beneficiary").as_deref(),
+            Some("Mueller Handels GmbH")
+        );
+        // The same details without change language, or the account on record, stay quiet.
+        let plain = scored(
+            "buchhaltung@mueller-gmbh.de",
+            "Rechnung anbei. IBAN: GB82 WEST 1234 5698 7654 32",
+        );
+        assert!(!plain.has(NEW));
+        let known = scored(
+            "accounts@nbsteel.cn",
+            "Our bank details have been updated: IBAN DE89 3704 0044 0532 0130 00.",
+        );
+        assert!(!known.has(NEW) && !known.has(RULE));
+    }
+
+    #[test]
+    fn impersonation_and_a_payment_change_make_the_verdict_critical() {
+        // A lookalike of the vendor asking to pay a new account: both halves of the composite.
+        let v = scored(
+            "accounts@nbstee1.cn",
+            "Due to our annual audit our bank account has changed.\n\
+             Please remit to IBAN GB82 WEST 1234 5698 7654 32.",
+        );
+        assert!(v.has("composite.bec_payment_request"), "{:?}", v.findings());
+        assert_eq!(v.level(), crate::Level::Critical);
+        assert_eq!(
+            evidence(&v, "composite.bec_payment_request", "impersonation").as_deref(),
+            Some("sender.lookalike_domain")
+        );
+        // The real vendor domain with the account on record: no impersonation, no composite.
+        let real = scored(
+            "accounts@nbsteel.cn",
+            "Please pay invoice NS-1187 to IBAN DE89 3704 0044 0532 0130 00 as usual.",
+        );
+        assert!(!real.has("composite.bec_payment_request"));
+        assert!(real.level() < crate::Level::Medium);
+    }
+
+    #[test]
+    fn a_policy_can_switch_the_composite_off() {
+        let policy = format!(
+            "{POLICY}\n[scoring.rules.\"composite.bec_payment_request\"]\nenabled = false\n"
+        );
+        let raw = "From: accounts@nbstee1.cn\nTo: ap@acme-trade.com\nSubject: x\n\n\
+                   Our bank account has changed. IBAN GB82 WEST 1234 5698 7654 32\n";
+        let v = score_with(&policy, raw, &MessageContext::inbound());
+        assert!(!v.has("composite.bec_payment_request"));
+        assert!(v.has(NEW));
     }
 
     #[test]

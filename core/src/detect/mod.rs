@@ -3,9 +3,11 @@
 
 mod attachments;
 mod banking;
+mod content;
 mod identity;
 pub(crate) mod links;
 mod message;
+mod outbound;
 mod sender;
 
 use crate::context::{Direction, MessageContext};
@@ -21,16 +23,19 @@ pub(crate) fn run(
     out: &mut Findings<'_>,
 ) {
     message::check(view, out);
+    let reading = content::Reading::new(view, engine);
     match ctx.direction() {
         Direction::Inbound | Direction::Internal => {
             identity::check(view, engine, ctx, out);
             sender::check(view, engine, ctx, out);
             links::check(view, engine, out);
-            banking::check(view, engine, out);
             attachments::check(view, out);
         }
-        Direction::Outbound { .. } => {}
+        Direction::Outbound { .. } => outbound::check(view, engine, ctx, &reading, out),
     }
+    // What the message asks for matters both ways: a stolen mailbox sends the payment change.
+    banking::check(view, engine, &reading, out);
+    content::check(&reading, view, out);
 }
 
 /// What the host's correspondence history says about a sender.

@@ -58,6 +58,11 @@ pub struct Policy {
     pub scoring: Scoring,
     /// Resource limits for hostile input.
     pub limits: Limits,
+    /// Extra phrases for the content rules, by category (`bank_change`, `secrecy`, …, the
+    /// tables of `core/data/lexicon.toml`): added to the built-in phrases.
+    pub lexicon: BTreeMap<String, Vec<String>>,
+    /// Rules for outgoing mail.
+    pub outbound: Outbound,
     /// Default language of reports.
     pub language: Lang,
 }
@@ -168,6 +173,16 @@ pub struct BankAccount {
 pub struct Auth {
     /// authserv-ids of `Authentication-Results` headers written by the organisation's own MTAs.
     pub trusted_authserv_ids: Vec<String>,
+}
+
+/// Rules for outgoing mail.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Outbound {
+    /// The finance department's mailboxes. When set, a proforma invoice or payment instruction
+    /// sent outside must copy one of them (`outbound.pi_without_finance`).
+    pub finance_mailboxes: Vec<String>,
 }
 
 /// Allow-lists.
@@ -304,6 +319,17 @@ impl Thresholds {
             s if s >= self.medium => Level::Medium,
             s if s >= self.low => Level::Low,
             _ => Level::None,
+        }
+    }
+
+    /// The lowest score of `level`.
+    pub fn min_score(&self, level: Level) -> u8 {
+        match level {
+            Level::Critical => self.critical,
+            Level::High => self.high,
+            Level::Medium => self.medium,
+            Level::Low => self.low,
+            Level::None => 0,
         }
     }
 }

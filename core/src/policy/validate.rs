@@ -108,6 +108,18 @@ pub(super) fn check(p: &Policy) -> Vec<PolicyIssue> {
         }
     }
 
+    for (path, problem) in crate::lexicon::check_extra(&p.lexicon) {
+        is.push(format!("lexicon.{path}"), problem.to_string());
+    }
+    for (i, a) in p.outbound.finance_mailboxes.iter().enumerate() {
+        if !domain::is_valid_address(&a.trim().to_lowercase()) {
+            is.push(
+                format!("outbound.finance_mailboxes[{i}]"),
+                format!("{a:?} is not an e-mail address"),
+            );
+        }
+    }
+
     let t = &p.scoring.thresholds;
     if !(t.low < t.medium && t.medium < t.high && t.high < t.critical && t.critical <= 100) {
         is.push(

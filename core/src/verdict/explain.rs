@@ -134,6 +134,11 @@ const TERMS: &[(&str, &str, &str)] = &[
     ("aba_routing", "US routing number", "美国银行路由号"),
     ("bank_card", "bank card number", "银行卡号"),
     ("account_number", "account number", "银行账号"),
+    // content.* places and outbound.personal_account
+    ("subject", "subject", "邮件主题"),
+    ("body", "message text", "邮件正文"),
+    ("yes", "yes", "是"),
+    ("no", "no", "否"),
     // attachments.dangerous_type reasons
     ("extension", "by its extension", "按扩展名判断"),
     ("content", "by its content", "按文件内容判断"),

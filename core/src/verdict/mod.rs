@@ -4,6 +4,7 @@
 //! `100 × (1 − Π(1 − wᵢ))`, so independent weak signals add up while one strong signal is
 //! enough on its own. Levels and actions come from the policy's thresholds.
 
+mod composite;
 mod explain;
 mod finding;
 
@@ -142,15 +143,20 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    /// Aggregates findings under the policy's scoring table.
+    /// Aggregates findings under the policy's scoring table. A level floor (from composites)
+    /// raises the level, and the score to that level's threshold.
     pub(crate) fn build(
-        mut findings: Vec<Finding>,
+        (mut findings, floor): (Vec<Finding>, Level),
         scoring: &Scoring,
         message: Option<MessageSummary>,
     ) -> Verdict {
         findings.sort_by(|a, b| b.weight().total_cmp(&a.weight()));
-        let score = noisy_or(findings.iter().map(Finding::weight));
-        let level = scoring.thresholds.level(score);
+        let mut score = noisy_or(findings.iter().map(Finding::weight));
+        let mut level = scoring.thresholds.level(score);
+        if floor > level {
+            level = floor;
+            score = score.max(scoring.thresholds.min_score(floor));
+        }
         Verdict {
             score,
             level,
@@ -236,8 +242,18 @@ impl<'a> Findings<'a> {
         }
     }
 
-    pub(crate) fn into_vec(self) -> Vec<Finding> {
-        self.list
+    /// The findings with the composites they satisfy added, and the level the composites
+    /// raise the verdict to (`Level::None` when none matched).
+    pub(crate) fn finish(mut self) -> (Vec<Finding>, Level) {
+        let mut floor = Level::None;
+        for (c, evidence) in composite::matches(&self.list) {
+            let before = self.list.len();
+            self.add(c.rule, 1.0, evidence);
+            if self.list.len() > before {
+                floor = floor.max(c.raises_to);
+            }
+        }
+        (self.list, floor)
     }
 }
 

@@ -10,6 +10,17 @@
 
 use serde::Serialize;
 
+mod composite;
+mod content;
+mod outbound;
+
+pub(crate) use composite::BEC_PAYMENT_REQUEST;
+pub(crate) use content::{
+    AUTHORITY, BANK_DETAIL_CHANGE, CREDENTIAL_LURE, GIFT_CARDS, PAYMENT_URGENCY, PHONE_HARVESTING,
+    SECRECY,
+};
+pub(crate) use outbound::{PERSONAL_ACCOUNT, PI_WITHOUT_FINANCE};
+
 /// The family a rule belongs to, which is also the first part of its id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -27,6 +38,12 @@ pub enum Family {
     Banking,
     /// Attached files.
     Attachments,
+    /// What the message asks for: payment changes, urgency, secrecy, gift cards.
+    Content,
+    /// Policy rules for outgoing mail.
+    Outbound,
+    /// Combinations of other findings.
+    Composite,
 }
 
 impl Family {
@@ -39,6 +56,9 @@ impl Family {
             Family::Links => "links",
             Family::Banking => "banking",
             Family::Attachments => "attachments",
+            Family::Content => "content",
+            Family::Outbound => "outbound",
+            Family::Composite => "composite",
         }
     }
 }
@@ -689,6 +709,36 @@ pub(crate) static VENDOR_ACCOUNT_CHANGED: Rule = Rule {
     renamed_from: &[],
 };
 
+/// `banking.new_account_details`
+pub(crate) static NEW_ACCOUNT_DETAILS: Rule = Rule {
+    id: "banking.new_account_details",
+    family: Family::Banking,
+    default_weight: 0.7,
+    summary: "Bank details in the message together with words saying they are new or changed.",
+    description: "An IBAN, account, routing or bank card number in the message and, in the \
+        message's own text, change language (\"our bank account has changed\", \"请汇到新账户\", \
+        or bank words next to \"new\", \"updated\", \"audit\" in one sentence). Unlike \
+        `banking.vendor_account_changed` it needs no vendor registry, so it also protects \
+        payments to customers and suppliers the policy does not list. The beneficiary name is \
+        reported when the message gives one.",
+    false_positives: "Accounts on record for any vendor stay quiet. A genuine change notice \
+        fires; confirm it by phone on a number already on file.",
+    references: &[
+        "FBI IC3 PSA I-091019-PSA",
+        "ISO 13616 (IBAN), ISO 7064 (mod 97-10)",
+    ],
+    evidence: &[
+        ("kind", "iban | aba_routing | bank_card | account_number"),
+        ("account", "the first new account, all but its first and last four characters masked"),
+        ("phrase", "the change phrase as written"),
+        ("beneficiary", "the beneficiary name given in the message, or -"),
+        ("count", "number of account identifiers found"),
+    ],
+    explain_en: "The message gives a {kind|t} {account} (beneficiary: {beneficiary}) and says the details changed: \"{phrase}\".",
+    explain_zh: "邮件给出了{kind|t} {account}（收款人：{beneficiary}），并声称收款信息已变更：“{phrase}”。",
+    renamed_from: &[],
+};
+
 static CATALOGUE: &[&Rule] = &[
     &MALFORMED_FROM,
     &LIMIT_EXCEEDED,
@@ -708,9 +758,20 @@ static CATALOGUE: &[&Rule] = &[
     &SHORTENER,
     &MIXED_SCRIPT_HOST,
     &VENDOR_ACCOUNT_CHANGED,
+    &NEW_ACCOUNT_DETAILS,
     &DANGEROUS_ATTACHMENT,
     &MACRO_OFFICE,
     &TYPE_MISMATCH,
+    &BANK_DETAIL_CHANGE,
+    &PAYMENT_URGENCY,
+    &SECRECY,
+    &AUTHORITY,
+    &GIFT_CARDS,
+    &PHONE_HARVESTING,
+    &CREDENTIAL_LURE,
+    &PERSONAL_ACCOUNT,
+    &PI_WITHOUT_FINANCE,
+    &BEC_PAYMENT_REQUEST,
 ];
 
 /// Every rule mailrisk knows, in catalogue order.

@@ -1,0 +1,255 @@
+//! `content.*` rules: what the message asks for, from the phrase lexicon.
+//!
+//! [`Reading`] scans the subject and the body once per message; the content, banking and
+//! outbound detectors all read it. Rules combine categories (bank words next to a change word
+//! in one sentence) rather than react to single words.
+
+use crate::banking::{self, Found};
+use crate::engine::Engine;
+use crate::lexicon::{Category, Hit, Lexicon, Scan};
+use crate::message::MessageView;
+use crate::rules::{
+    AUTHORITY, BANK_DETAIL_CHANGE, CREDENTIAL_LURE, GIFT_CARDS, PAYMENT_URGENCY, PHONE_HARVESTING,
+    SECRECY,
+};
+use crate::verdict::{Evidence, Findings};
+
+/// At most this many bank identifiers are read from one message.
+const MAX_FOUND: usize = 64;
+
+/// Where a phrase was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    Subject,
+    Body,
+}
+
+impl Place {
+    fn as_str(self) -> &'static str {
+        match self {
+            Place::Subject => "subject",
+            Place::Body => "body",
+        }
+    }
+}
+
+/// A phrase occurrence, quoted from the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Quote {
+    pub(crate) phrase: String,
+    pub(crate) place: Place,
+    pub(crate) offset: usize,
+    pub(crate) lang: String,
+    /// Inside text quoted from an earlier message (after "On … wrote:", `> ` lines are cut
+    /// out by the normaliser already).
+    pub(crate) quoted: bool,
+}
+
+impl Quote {
+    /// The evidence every content finding carries.
+    pub(crate) fn evidence(&self) -> Evidence {
+        Evidence::new()
+            .with("phrase", self.phrase.as_str())
+            .with("place", self.place.as_str())
+            .with("offset", self.offset.to_string())
+            .with("lang", self.lang.as_str())
+    }
+
+    /// How much of a finding a phrase here keeps.
+    pub(crate) fn factor(&self) -> f64 {
+        if self.quoted {
+            0.5
+        } else {
+            1.0
+        }
+    }
+}
+
+/// What the message says and which bank details it carries, read once per message.
+pub(crate) struct Reading<'a> {
+    lexicon: &'a Lexicon,
+    view: &'a MessageView,
+    subject: Scan,
+    body: Scan,
+    /// Where quoted earlier correspondence starts in the body text.
+    quoted_from: usize,
+    /// Bank identifiers and beneficiary names in the body.
+    pub(crate) bank: Vec<Found>,
+}
+
+impl<'a> Reading<'a> {
+    pub(crate) fn new(view: &'a MessageView, engine: &'a Engine) -> Reading<'a> {
+        let lexicon = &*engine.lexicon;
+        Reading {
+            lexicon,
+            view,
+            subject: view
+                .subject
+                .as_deref()
+                .map(|s| lexicon.scan(s))
+                .unwrap_or_default(),
+            body: lexicon.scan(&view.text),
+            quoted_from: quoted_from(&view.text),
+            bank: banking::extract(&view.text, MAX_FOUND),
+        }
+    }
+
+    fn scans(&self) -> [(Place, &Scan, &str); 2] {
+        [
+            (
+                Place::Subject,
+                &self.subject,
+                self.view.subject.as_deref().unwrap_or(""),
+            ),
+            (Place::Body, &self.body, self.view.text.as_str()),
+        ]
+    }
+
+    fn quote(&self, place: Place, scan: &Scan, text: &str, hit: &Hit) -> Option<Quote> {
+        let (phrase, offset) = scan.quote(text, hit)?;
+        Some(Quote {
+            phrase: phrase.to_string(),
+            place,
+            offset,
+            lang: self
+                .lexicon
+                .phrase(hit)
+                .map_or_else(String::new, |p| p.lang.to_string()),
+            quoted: place == Place::Body && offset >= self.quoted_from,
+        })
+    }
+
+    /// Whether the subject or body has a phrase of `category`.
+    pub(crate) fn has(&self, category: Category) -> bool {
+        self.subject.has(category) || self.body.has(category)
+    }
+
+    /// The first phrase of `category`, new text before quoted text.
+    pub(crate) fn first(&self, category: Category) -> Option<Quote> {
+        self.all(category).min_by_key(|q| q.quoted)
+    }
+
+    /// Every phrase of `category`, subject first.
+    pub(crate) fn all(&self, category: Category) -> impl Iterator<Item = Quote> + '_ {
+        self.scans()
+            .into_iter()
+            .flat_map(move |(place, scan, text)| {
+                scan.of(category)
+                    .filter_map(move |h| self.quote(place, scan, text, h))
+                    .collect::<Vec<_>>()
+            })
+    }
+
+    /// The first phrase of `a` with a phrase of `b` in the same sentence, new text first.
+    pub(crate) fn near(&self, a: Category, b: Category) -> Option<(Quote, Quote)> {
+        let mut found = self.scans().into_iter().filter_map(|(place, scan, text)| {
+            let (x, y) = scan.near(a, b)?;
+            Some((
+                self.quote(place, scan, text, &x)?,
+                self.quote(place, scan, text, &y)?,
+            ))
+        });
+        let first = found.next()?;
+        if first.0.quoted {
+            return Some(found.next().unwrap_or(first));
+        }
+        Some(first)
+    }
+
+    /// Change language: a change phrase, or bank words next to a change word or a pretext.
+    /// Returns the phrase, the word next to it, and the strength it deserves.
+    pub(crate) fn bank_change(&self) -> Option<(Quote, Option<Quote>, f64)> {
+        let strong = self.first(Category::BankChange).map(|q| (q, None, 1.0));
+        let paired = [(Category::Change, 0.85), (Category::Pretext, 0.8)]
+            .into_iter()
+            .filter_map(|(c, s)| {
+                self.near(Category::BankDetails, c)
+                    .map(|(a, b)| (a, Some(b), s))
+            });
+        strong
+            .into_iter()
+            .chain(paired)
+            .max_by(|a, b| (a.2 * a.0.factor()).total_cmp(&(b.2 * b.0.factor())))
+    }
+}
+
+/// Where quoted earlier correspondence starts: the first reply header (`On … wrote:`,
+/// `-----Original Message-----`, Outlook's `From:`/`Sent:` block, `发件人:`), or the end.
+/// Forwarded messages are not quoted text: what is forwarded is what the sender asks about.
+pub(crate) fn quoted_from(text: &str) -> usize {
+    let mut offset = 0;
+    let mut prev_from = None;
+    for line in text.split_inclusive('\n') {
+        let l = line.trim();
+        let lower = l.to_lowercase();
+        let reply_header = lower.starts_with("-----original message")
+            || lower.starts_with("-----ursprüngliche nachricht")
+            || lower.starts_with("-----message d'origine")
+            || (lower.starts_with("on ") && lower.ends_with("wrote:"))
+            || (lower.starts_with("am ") && lower.ends_with("schrieb:"))
+            || (lower.starts_with("le ") && lower.ends_with("a écrit :"))
+            || l.starts_with("发件人:")
+            || l.starts_with("发件人：")
+            || l.starts_with("寄件者:")
+            || l.starts_with("寄件者：")
+            || l.contains("原始邮件")
+            || (l.starts_with("在") && l.ends_with("写道："));
+        if reply_header {
+            return offset;
+        }
+        if lower.starts_with("sent:") || lower.starts_with("date:") {
+            if let Some(from_at) = prev_from {
+                return from_at;
+            }
+        }
+        prev_from = lower.starts_with("from:").then_some(offset);
+        offset += line.len();
+    }
+    text.len()
+}
+
+pub(crate) fn check(reading: &Reading<'_>, view: &MessageView, out: &mut Findings<'_>) {
+    if let Some((q, near, strength)) = reading.bank_change() {
+        let mut ev = q.evidence();
+        if let Some(n) = &near {
+            ev = ev.with("near", n.phrase.as_str());
+        }
+        out.add(&BANK_DETAIL_CHANGE, strength * q.factor(), ev);
+    }
+    let money = reading.has(Category::Payment)
+        || reading.has(Category::BankDetails)
+        || reading.has(Category::BankChange)
+        || reading.has(Category::GiftCard);
+    let urgent = reading
+        .near(Category::Urgency, Category::Payment)
+        .or_else(|| reading.near(Category::Urgency, Category::BankDetails));
+    if let Some((q, n)) = urgent {
+        let ev = q.evidence().with("near", n.phrase.as_str());
+        out.add(&PAYMENT_URGENCY, q.factor(), ev);
+    }
+    let gift = reading.near(Category::GiftCard, Category::GiftRequest);
+    if let Some((q, n)) = &gift {
+        let ev = q.evidence().with("near", n.phrase.as_str());
+        out.add(&GIFT_CARDS, q.factor(), ev);
+    }
+    if let Some(q) = reading.first(Category::Secrecy) {
+        let strength = if money { 1.0 } else { 0.6 };
+        out.add(&SECRECY, strength * q.factor(), q.evidence());
+    }
+    let phone = reading.first(Category::PhoneHarvest);
+    if let Some(q) = &phone {
+        out.add(&PHONE_HARVESTING, q.factor(), q.evidence());
+    }
+    if let Some(q) = reading.first(Category::Authority) {
+        let request = money || gift.is_some() || phone.is_some() || reading.has(Category::Secrecy);
+        let strength = if request { 1.0 } else { 0.5 };
+        out.add(&AUTHORITY, strength * q.factor(), q.evidence());
+    }
+    if let Some(q) = reading.first(Category::Credential) {
+        let strength = if view.urls.is_empty() { 0.6 } else { 1.0 };
+        out.add(&CREDENTIAL_LURE, strength * q.factor(), q.evidence());
+    }
+}
+
+#[cfg(test)]
+mod tests;

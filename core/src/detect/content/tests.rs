@@ -1,0 +1,225 @@
+use crate::detect::testutil::{assert_explained, evidence, score, score_with};
+use crate::{Level, MessageContext};
+
+fn mail(subject: &str, body: &str) -> String {
+    format!(
+        "From: Partner <partner@example.net>\nTo: ap@acme-trade.com\nSubject: {subject}\n\
+         Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n{body}\n"
+    )
+}
+
+fn rules_of(subject: &str, body: &str) -> Vec<String> {
+    let v = score(&mail(subject, body));
+    assert_explained(&v);
+    v.findings().iter().map(|f| f.id().to_string()).collect()
+}
+
+const CHANGE: &str = "content.bank_detail_change";
+
+#[test]
+fn bank_detail_change_in_every_language() {
+    let cases = [
+        ("en", "Updated remittance", "Dear customer,\nPlease note that our bank account has changed due to our annual audit. Kindly remit to the new account below."),
+        ("zh_hans", "付款通知", "您好！\n由于公司审计，我司收款账号变更，请将货款汇至新账户。谢谢！"),
+        ("zh_hant", "付款通知", "您好，\n因稅務原因，我們的銀行帳戶變更，請匯到新帳戶。"),
+        ("es", "Datos bancarios", "Estimado cliente:\nLe informamos de nuestros nuevos datos bancarios. Por favor realice el pago a la nueva cuenta bancaria."),
+        ("pt", "Dados bancários", "Prezado cliente,\nInformamos a alteração de dados bancários. Favor efetuar o pagamento na nova conta bancária."),
+        ("fr", "Coordonnées bancaires", "Bonjour,\nSuite à un audit, veuillez noter nos nouvelles coordonnées bancaires pour le règlement de la facture."),
+        ("de", "Bankverbindung", "Sehr geehrte Damen und Herren,\nbitte beachten Sie unsere neue Bankverbindung für die Zahlung der Rechnung."),
+        ("ru", "Реквизиты", "Добрый день!\nСообщаем, что у нас новые реквизиты. Прошу оплатить счет по новым реквизитам."),
+        ("ar", "تحديث", "السلام عليكم،\nنود إعلامكم بتغيير الحساب البنكي الخاص بشركتنا. يرجى الدفع إلى الحساب البنكي الجديد."),
+        ("ja", "お振込先変更のお知らせ", "いつもお世話になっております。\n弊社の振込先の変更についてご案内いたします。新しい口座へお振込みください。"),
+        ("ko", "계좌 변경 안내", "안녕하세요.\n당사의 입금 계좌 변경을 안내드립니다. 새로운 계좌로 송금 부탁드립니다."),
+    ];
+    for (lang, subject, body) in cases {
+        let v = score(&mail(subject, body));
+        assert_explained(&v);
+        assert!(v.has(CHANGE), "{lang}: {:?}", v.findings());
+        assert_eq!(
+            evidence(&v, CHANGE, "lang").as_deref(),
+            Some(lang),
+            "{lang}"
+        );
+        let phrase = evidence(&v, CHANGE, "phrase").unwrap();
+        let offset: usize = evidence(&v, CHANGE, "offset").unwrap().parse().unwrap();
+        // The decoded body has the CRLF line ends of the message.
+        let text = if evidence(&v, CHANGE, "place").as_deref() == Some("subject") {
+            subject.to_string()
+        } else {
+            body.replace('\n', "\r\n")
+        };
+        assert_eq!(&text[offset..offset + phrase.len()], phrase, "{lang}");
+    }
+}
+
+#[test]
+fn obfuscated_change_still_matches() {
+    let body =
+        "Our ba\u{200b}nk acc0unt has been upd\u{0430}ted, please use it for the next payment.";
+    let v = score(&mail("Notice", body));
+    assert_eq!(
+        evidence(&v, CHANGE, "phrase").as_deref(),
+        Some("ba\u{200b}nk acc0unt has been upd\u{0430}ted")
+    );
+    let paired = "The b\u{0430}nk det\u{0430}ils for the next payment are upd\u{0430}ted.";
+    let v = score(&mail("Notice", paired));
+    assert_eq!(
+        evidence(&v, CHANGE, "phrase").as_deref(),
+        Some("b\u{0430}nk det\u{0430}ils")
+    );
+    assert_eq!(
+        evidence(&v, CHANGE, "near").as_deref(),
+        Some("upd\u{0430}ted")
+    );
+    let full_width = "ＯＵＲ　ＢＡＮＫ　ＤＥＴＡＩＬＳ　ＨＡＶＥ　ＣＨＡＮＧＥＤ";
+    assert!(rules_of("Notice", full_width).contains(&CHANGE.to_string()));
+}
+
+#[test]
+fn words_in_different_sentences_do_not_combine() {
+    let body = "Thank you for the new order. Our bank account details are on the invoice as usual.";
+    assert!(!rules_of("Order", body).contains(&CHANGE.to_string()));
+    let zh = "感谢您的新订单。付款请按发票上的银行账户。";
+    assert!(!rules_of("订单", zh).contains(&CHANGE.to_string()));
+}
+
+#[test]
+fn quoted_history_weighs_half() {
+    let fresh = "Please note our bank account has changed.";
+    let quoted = "Thanks, noted.\n\nOn Mon, 3 Nov 2026 at 10:00, Supplier <s@example.net> wrote:\n\
+                  Please note our bank account has changed.";
+    let w = |body| {
+        score(&mail("Re: payment", body))
+            .findings()
+            .iter()
+            .find(|f| f.id() == CHANGE)
+            .map(|f| f.weight())
+            .unwrap()
+    };
+    assert!((w(fresh) - 2.0 * w(quoted)).abs() < 1e-9);
+    // `> ` quoted lines are separate sentences: no pair crosses into them.
+    let gt = "See below.\n> our bank\n> account is new";
+    assert!(!rules_of("Re: x", gt).contains(&CHANGE.to_string()));
+}
+
+#[test]
+fn ceo_fraud_language() {
+    let found = rules_of(
+        "Quick task",
+        "Are you at your desk? I'm in a meeting and can't take calls. I need you to buy 5 Google Play cards \
+         for a client today, scratch them and send me the codes. Keep this confidential.",
+    );
+    for r in ["content.authority", "content.gift_cards", "content.secrecy"] {
+        assert!(found.contains(&r.to_string()), "{r}: {found:?}");
+    }
+    let zh = rules_of(
+        "急事",
+        "我在开会，不方便接电话。请马上去买5张苹果卡礼品卡，刮开后把卡密拍照发给我，此事保密，不要告诉别人。",
+    );
+    for r in ["content.authority", "content.gift_cards", "content.secrecy"] {
+        assert!(zh.contains(&r.to_string()), "{r}: {zh:?}");
+    }
+}
+
+#[test]
+fn urgency_needs_a_payment_in_the_sentence() {
+    let found = rules_of(
+        "Payment",
+        "Please process the payment urgently today before the cut off.",
+    );
+    assert!(
+        found.contains(&"content.payment_urgency".to_string()),
+        "{found:?}"
+    );
+    let found = rules_of(
+        "Meeting",
+        "Urgent: the meeting moved to today 3 pm. Payment terms stay as agreed.",
+    );
+    assert!(
+        !found.contains(&"content.payment_urgency".to_string()),
+        "{found:?}"
+    );
+    let es = rules_of(
+        "Pago",
+        "Necesito que realice el pago hoy mismo, es urgente.",
+    );
+    assert!(
+        es.contains(&"content.payment_urgency".to_string()),
+        "{es:?}"
+    );
+}
+
+#[test]
+fn phone_and_credential_lures() {
+    let found = rules_of(
+        "Hello",
+        "Please send me your cell number, I have a task for you.",
+    );
+    assert!(found.contains(&"content.phone_harvesting".to_string()));
+    let zh = rules_of("你好", "把你的手机号发给我，或者加我微信。");
+    assert!(
+        zh.contains(&"content.phone_harvesting".to_string()),
+        "{zh:?}"
+    );
+    let raw = mail(
+        "Mailbox notice",
+        "Your mailbox is full. Verify your account at https://mail-quota.example.org/login to keep receiving mail.",
+    );
+    let v = score(&raw);
+    assert_eq!(
+        evidence(&v, "content.credential_lure", "phrase").as_deref(),
+        Some("mailbox is full")
+    );
+    let de = rules_of(
+        "Postfach",
+        "Ihr Postfach ist voll. Bestätigen Sie Ihr Konto hier: https://x.example.org/",
+    );
+    assert!(
+        de.contains(&"content.credential_lure".to_string()),
+        "{de:?}"
+    );
+}
+
+#[test]
+fn everyday_business_mail_stays_quiet() {
+    let quiet = [
+        // A genuine supplier invoice.
+        ("Invoice INV-2026-118", "Dear Anna,\nPlease find attached invoice INV-2026-118 for PO 4471. \
+          Payment is due within 30 days to the account stated on the invoice.\nBest regards,\nPeter"),
+        // A bank's own marketing.
+        ("Introducing our new mobile banking app", "Discover the new HSBC app: check balances, pay bills \
+          and move money in seconds. Download it today!"),
+        // A newsletter.
+        ("Weekly digest", "Top stories this week: new tariffs on steel, freight rates update, \
+          and the new Incoterms guide. Read more on our website."),
+        // A Chinese shipping notice.
+        ("船期通知", "您好！您的货物已于今天装船，提单号 COSU6123456789，预计11月30日到港。请提前安排清关。"),
+        // A SaaS sign-up.
+        ("Welcome", "Your new account is ready. Sign in with your e-mail address to get started."),
+        // A disclaimer.
+        ("Quotation", "Please find our quotation attached.\n\nThis e-mail is confidential and intended \
+          solely for the addressee."),
+    ];
+    for (subject, body) in quiet {
+        let v = score(&mail(subject, body));
+        assert!(v.level() < Level::Medium, "{subject}: {:?}", v.findings());
+        assert!(!v.has(CHANGE), "{subject}: {:?}", v.findings());
+    }
+}
+
+#[test]
+fn policy_phrases_fire_the_rules() {
+    let policy = r#"
+        [lexicon]
+        secrecy = ["project falcon"]
+    "#;
+    let v = score_with(
+        policy,
+        &mail("Falcon", "About Project Falcon: please handle it yourself."),
+        &MessageContext::inbound(),
+    );
+    assert_eq!(
+        evidence(&v, "content.secrecy", "lang").as_deref(),
+        Some("policy")
+    );
+}
