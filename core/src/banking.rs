@@ -249,48 +249,64 @@ pub(crate) fn extract(text: &str, max: usize) -> Vec<Found> {
     out
 }
 
-/// Account numbers: 8 to 20 digits (spaces and dashes allowed between them) within 30 bytes
-/// after an account word, unless that place already holds another identifier.
+/// Account numbers: 8 to 20 digits (spaces and dashes allowed between them) starting within
+/// 30 bytes after an account word, unless that place already holds another identifier. Digit
+/// runs are found first (they are rare in prose), then the bytes before each are checked.
 fn account_numbers(text: &str, max: usize, out: &mut Vec<Found>) {
-    let lower = text.to_lowercase();
-    if lower.len() != text.len() {
-        return; // lowercasing changed byte offsets (rare scripts); skip rather than misplace
-    }
-    for word in ACCOUNT_WORDS {
-        let mut from = 0;
-        while let Some(p) = lower[from..].find(word) {
-            let start = from + p + word.len();
-            from = start;
-            if out.len() >= max {
-                return;
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if out.len() >= max {
+            return;
+        }
+        let starts_number = b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_alphanumeric());
+        if !starts_number {
+            i += 1;
+            continue;
+        }
+        let first = i;
+        let mut digits = String::new();
+        while i < b.len() && digits.len() < 21 {
+            match b[i] {
+                c if c.is_ascii_digit() => digits.push(char::from(c)),
+                b' ' | b'-' if b.get(i + 1).is_some_and(u8::is_ascii_digit) => {}
+                _ => break,
             }
-            let window_end = (start + 30).min(text.len());
-            let b = text.as_bytes();
-            let Some(first) = (start..window_end).find(|&i| b[i].is_ascii_digit()) else {
-                continue;
-            };
-            let mut digits = String::new();
-            let mut i = first;
-            while i < b.len() && digits.len() < 21 {
-                match b[i] {
-                    c if c.is_ascii_digit() => digits.push(char::from(c)),
-                    b' ' | b'-' if b.get(i + 1).is_some_and(u8::is_ascii_digit) => {}
-                    _ => break,
-                }
-                i += 1;
-            }
-            let taken = out
-                .iter()
-                .any(|f| f.at <= first && first < f.at + f.value.len() + 8);
-            if (8..=20).contains(&digits.len()) && !taken {
-                out.push(Found {
-                    kind: Kind::Account,
-                    value: digits,
-                    at: first,
-                });
-            }
+            i += 1;
+        }
+        if !(8..=20).contains(&digits.len()) {
+            continue;
+        }
+        let taken = out
+            .iter()
+            .any(|f| f.at <= first && first < f.at + f.value.len() + 8);
+        if !taken && after_account_word(text, first) {
+            out.push(Found {
+                kind: Kind::Account,
+                value: digits,
+                at: first,
+            });
         }
     }
+}
+
+/// Whether an account word ends within 30 bytes before `at`.
+fn after_account_word(text: &str, at: usize) -> bool {
+    const WINDOW: usize = 30;
+    let longest = ACCOUNT_WORDS.iter().map(|w| w.len()).max().unwrap_or(0);
+    let mut start = at.saturating_sub(WINDOW + longest);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let before = text[start..at].to_lowercase();
+    let Some(tail_from) = before.len().checked_sub(WINDOW) else {
+        return ACCOUNT_WORDS.iter().any(|w| before.contains(w));
+    };
+    ACCOUNT_WORDS.iter().any(|w| {
+        before
+            .match_indices(w)
+            .any(|(p, _)| p + w.len() >= tail_from)
+    })
 }
 
 /// Labels after which the rest of the line names the account holder, lowercase, longest
@@ -325,48 +341,45 @@ const BENEFICIARY_LABELS: &[&str] = &[
     "المستفيد",
 ];
 
-/// Holder names: the rest of the line after a beneficiary label and a colon.
+/// Holder names: the rest of the line after a beneficiary label and a colon. Colons are found
+/// first, then the words before each are compared with the labels.
 fn beneficiaries(text: &str, max: usize, out: &mut Vec<Found>) {
-    let lower = text.to_lowercase();
-    if lower.len() != text.len() {
-        return; // lowercasing changed byte offsets (rare scripts); skip rather than misplace
-    }
-    for label in BENEFICIARY_LABELS {
-        let mut from = 0;
-        while let Some(p) = lower[from..].find(label) {
-            let start = from + p;
-            from = start + label.len();
-            if out.len() >= max {
-                return;
-            }
-            // A label starts a line or follows a non-letter (not "non-beneficiary").
-            let starts_word = lower[..start]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphabetic() && c != '-');
-            let after = &text[from..];
-            let Some(rest) = after
-                .trim_start_matches([' ', '\t'])
-                .strip_prefix([':', '：'])
-            else {
-                continue;
-            };
-            let line = rest.split(['\r', '\n', ';', '；']).next().unwrap_or("");
-            let name = line.trim().trim_end_matches(['.', ',', '，', '。']).trim();
-            let taken = out
-                .iter()
-                .any(|f| f.kind == Kind::Beneficiary && f.at == start);
-            if starts_word
-                && !taken
-                && name.chars().any(char::is_alphabetic)
-                && name.chars().count() <= 80
-            {
-                out.push(Found {
-                    kind: Kind::Beneficiary,
-                    value: name.to_string(),
-                    at: start,
-                });
-            }
+    let longest = BENEFICIARY_LABELS
+        .iter()
+        .map(|l| l.len())
+        .max()
+        .unwrap_or(0);
+    for (colon, sep) in text.match_indices([':', '：']) {
+        if out.len() >= max {
+            return;
+        }
+        let before = text[..colon].trim_end_matches([' ', '\t']);
+        let mut start = before.len().saturating_sub(longest + 4);
+        while !before.is_char_boundary(start) {
+            start += 1;
+        }
+        let tail = before[start..].to_lowercase();
+        if tail.len() != before.len() - start {
+            continue; // lowercasing changed the length (rare scripts): offsets would be wrong
+        }
+        let Some(label) = BENEFICIARY_LABELS.iter().find(|l| tail.ends_with(*l)) else {
+            continue;
+        };
+        let label_at = before.len() - label.len();
+        // A label starts a line or follows a non-letter (not "non-beneficiary").
+        let starts_word = before[..label_at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphabetic() && c != '-');
+        let rest = &text[colon + sep.len()..];
+        let line = rest.split(['\r', '\n', ';', '；']).next().unwrap_or("");
+        let name = line.trim().trim_end_matches(['.', ',', '，', '。']).trim();
+        if starts_word && name.chars().any(char::is_alphabetic) && name.chars().count() <= 80 {
+            out.push(Found {
+                kind: Kind::Beneficiary,
+                value: name.to_string(),
+                at: label_at,
+            });
         }
     }
 }
@@ -382,6 +395,24 @@ fn identifiers(text: &str, max: usize) -> Vec<Found> {
         let boundary = i == 0 || !b[i - 1].is_ascii_alphanumeric();
         if !boundary || !b[i].is_ascii_alphanumeric() {
             i += 1;
+            continue;
+        }
+        let word_end = b[i..]
+            .iter()
+            .position(|c| !c.is_ascii_alphanumeric())
+            .map_or(b.len(), |p| i + p);
+        // Cheap shape checks first: most words are none of these.
+        let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+        let iban_like = at(0).is_ascii_alphabetic()
+            && at(1).is_ascii_alphabetic()
+            && at(2).is_ascii_digit()
+            && at(3).is_ascii_digit();
+        let card_like = at(0) == b'6' && at(1) == b'2';
+        let len = word_end - i;
+        let bic_like = (len == 8 || len == 11) && b[i..i + 6].iter().all(u8::is_ascii_uppercase);
+        let aba_like = len == 9 && b[i..word_end].iter().all(u8::is_ascii_digit);
+        if !(iban_like || card_like || bic_like || aba_like) {
+            i = word_end.max(i + 1);
             continue;
         }
         // A run of alphanumerics, single spaces allowed between groups (IBANs are written in
@@ -403,10 +434,6 @@ fn identifiers(text: &str, max: usize) -> Vec<Found> {
                 break;
             }
         }
-        let word_end = b[i..]
-            .iter()
-            .position(|c| !c.is_ascii_alphanumeric())
-            .map_or(b.len(), |p| i + p);
         let word = &text[i..word_end];
         if let Some(f) = classify_run(text, i, word, &compacted) {
             let len = f.1;

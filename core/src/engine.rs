@@ -9,7 +9,7 @@ use crate::domain::lookalike::{
     InvalidDomain, Lookalike, LookalikeIndex, ProtectedSource, ProtectedSpec,
 };
 use crate::domain::{brands, DomainSet};
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Lexicon, PhraseMatch};
 use crate::names::{Companies, People};
 use crate::policy::{Policy, PolicyError};
 use crate::verdict::{Findings, MessageSummary, RuleSetting, Verdict};
@@ -189,6 +189,24 @@ impl Engine {
     /// ```
     pub fn check_domain(&self, domain: &str) -> Result<Option<Lookalike>, InvalidDomain> {
         self.lookalikes.check(domain)
+    }
+
+    /// The lexicon's phrases in `text` (built-in plus the policy's `[lexicon]`), in order, as
+    /// the content rules see them: after normalisation, so obfuscated phrases are found and
+    /// quoted as written. Useful to check what a policy's phrases match.
+    ///
+    /// ```
+    /// use mailrisk::Engine;
+    /// let engine = Engine::default();
+    /// let found = engine.find_phrases("Our ba\u{200b}nk acc0unt has changed. Pay today before cut-off.");
+    /// let change = found.iter().find(|m| m.category == "bank_change").expect("a change phrase");
+    /// assert_eq!(change.text, "Our ba\u{200b}nk acc0unt has changed");
+    /// assert_eq!((change.offset, change.sentence), (0, 0));
+    /// let pay = found.iter().find(|m| m.category == "payment").expect("a payment word");
+    /// assert_eq!((pay.text, pay.sentence), ("Pay", 1));
+    /// ```
+    pub fn find_phrases<'a>(&'a self, text: &'a str) -> Vec<PhraseMatch<'a>> {
+        self.lexicon.find(text)
     }
 
     /// Whether `address` is one of the policy's notification senders (exact address or

@@ -56,10 +56,11 @@ pub use domain::lookalike::{
     InvalidDomain, Lookalike, LookalikeDetail, ProtectedSource, Technique,
 };
 pub use engine::Engine;
+pub use lexicon::PhraseMatch;
 pub use policy::{
-    Actions, Allow, Auth, BankAccount, BrandCategory, Limits, Lists, Organisation, Partner,
-    PartnerKind, Person, Policy, PolicyError, PolicyIssue, Role, RuleOverride, Scoring, Thresholds,
-    Vendor,
+    Actions, Allow, Auth, BankAccount, BrandCategory, Limits, Lists, Organisation, Outbound,
+    Partner, PartnerKind, Person, Policy, PolicyError, PolicyIssue, Role, RuleOverride, Scoring,
+    Thresholds, Vendor,
 };
 pub use rules::{rule, rules, Family, Rule};
 pub use verdict::{Action, Evidence, Finding, Lang, Level, MessageSummary, Severity, Verdict};

@@ -48,12 +48,12 @@ fn new_account_details(engine: &Engine, reading: &Reading<'_>, out: &mut Finding
         return;
     };
     let records = accounts_on_record(&engine.policy.vendors);
-    let accounts: Vec<&Found> = reading.bank.iter().filter(|f| is_account(f)).collect();
+    let accounts: Vec<&Found> = reading.bank().iter().filter(|f| is_account(f)).collect();
     let Some(first) = accounts.iter().find(|f| !on_record(&records, f)) else {
         return;
     };
     let beneficiary = reading
-        .bank
+        .bank()
         .iter()
         .find(|f| f.kind == Kind::Beneficiary)
         .map_or("-", |f| f.value.as_str());
@@ -95,7 +95,7 @@ fn vendor_account_changed(
     }
     let records = accounts_on_record([vendor]);
     let new: Vec<&Found> = reading
-        .bank
+        .bank()
         .iter()
         .filter(|f| is_account(f) && !on_record(&records, f))
         .collect();

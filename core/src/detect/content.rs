@@ -4,6 +4,8 @@
 //! outbound detectors all read it. Rules combine categories (bank words next to a change word
 //! in one sentence) rather than react to single words.
 
+use std::cell::OnceCell;
+
 use crate::banking::{self, Found};
 use crate::engine::Engine;
 use crate::lexicon::{Category, Hit, Lexicon, Scan};
@@ -73,13 +75,21 @@ pub(crate) struct Reading<'a> {
     body: Scan,
     /// Where quoted earlier correspondence starts in the body text.
     quoted_from: usize,
-    /// Bank identifiers and beneficiary names in the body.
-    pub(crate) bank: Vec<Found>,
+    /// Bank identifiers and beneficiary names in the body, read on first use (most messages
+    /// never need them).
+    bank: OnceCell<Vec<Found>>,
 }
 
 impl<'a> Reading<'a> {
     pub(crate) fn new(view: &'a MessageView, engine: &'a Engine) -> Reading<'a> {
         let lexicon = &*engine.lexicon;
+        let quoted = quoted_from(&view.text);
+        let mut read_to = quoted
+            .saturating_add(engine.policy.limits.max_quoted_text_bytes)
+            .min(view.text.len());
+        while !view.text.is_char_boundary(read_to) {
+            read_to -= 1;
+        }
         Reading {
             lexicon,
             view,
@@ -88,10 +98,16 @@ impl<'a> Reading<'a> {
                 .as_deref()
                 .map(|s| lexicon.scan(s))
                 .unwrap_or_default(),
-            body: lexicon.scan(&view.text),
-            quoted_from: quoted_from(&view.text),
-            bank: banking::extract(&view.text, MAX_FOUND),
+            body: lexicon.scan(&view.text[..read_to]),
+            quoted_from: quoted,
+            bank: OnceCell::new(),
         }
+    }
+
+    /// Bank identifiers and beneficiary names in the body.
+    pub(crate) fn bank(&self) -> &[Found] {
+        self.bank
+            .get_or_init(|| banking::extract(&self.view.text, MAX_FOUND))
     }
 
     fn scans(&self) -> [(Place, &Scan, &str); 2] {
@@ -177,32 +193,39 @@ impl<'a> Reading<'a> {
 /// `-----Original Message-----`, Outlook's `From:`/`Sent:` block, `发件人:`), or the end.
 /// Forwarded messages are not quoted text: what is forwarded is what the sender asks about.
 pub(crate) fn quoted_from(text: &str) -> usize {
+    /// ASCII-case-insensitive prefix and suffix tests, without allocating.
+    fn starts(l: &str, p: &str) -> bool {
+        l.len() >= p.len() && l.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+    }
+    fn ends(l: &str, p: &str) -> bool {
+        l.len() >= p.len() && l.as_bytes()[l.len() - p.len()..].eq_ignore_ascii_case(p.as_bytes())
+    }
+    const HEADERS: &[&str] = &[
+        "-----original message",
+        "-----ursprüngliche nachricht",
+        "-----message d'origine",
+        "发件人:",
+        "发件人：",
+        "寄件者:",
+        "寄件者：",
+    ];
     let mut offset = 0;
     let mut prev_from = None;
     for line in text.split_inclusive('\n') {
         let l = line.trim();
-        let lower = l.to_lowercase();
-        let reply_header = lower.starts_with("-----original message")
-            || lower.starts_with("-----ursprüngliche nachricht")
-            || lower.starts_with("-----message d'origine")
-            || (lower.starts_with("on ") && lower.ends_with("wrote:"))
-            || (lower.starts_with("am ") && lower.ends_with("schrieb:"))
-            || (lower.starts_with("le ") && lower.ends_with("a écrit :"))
-            || l.starts_with("发件人:")
-            || l.starts_with("发件人：")
-            || l.starts_with("寄件者:")
-            || l.starts_with("寄件者：")
-            || l.contains("原始邮件")
-            || (l.starts_with("在") && l.ends_with("写道："));
+        let reply_header = HEADERS.iter().any(|h| starts(l, h))
+            || (starts(l, "on ") && ends(l, "wrote:"))
+            || (starts(l, "am ") && ends(l, "schrieb:"))
+            || (starts(l, "le ") && ends(l, "a écrit :"))
+            || (l.starts_with('在') && l.ends_with("写道："))
+            || (l.starts_with('-') && l.contains("原始邮件"));
         if reply_header {
             return offset;
         }
-        if lower.starts_with("sent:") || lower.starts_with("date:") {
-            if let Some(from_at) = prev_from {
-                return from_at;
-            }
+        if prev_from.is_some() && (starts(l, "sent:") || starts(l, "date:")) {
+            return prev_from.unwrap_or(offset);
         }
-        prev_from = lower.starts_with("from:").then_some(offset);
+        prev_from = starts(l, "from:").then_some(offset);
         offset += line.len();
     }
     text.len()

@@ -163,7 +163,7 @@ fn pi_without_finance(
         return;
     }
     let instruction = reading
-        .bank
+        .bank()
         .iter()
         .find(|f| f.kind != crate::banking::Kind::Beneficiary)
         .map(|f| format!("{} {}", f.kind.as_str(), super::banking::mask(&f.value)));

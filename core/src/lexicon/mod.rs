@@ -15,7 +15,9 @@ pub(crate) mod normalize;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton as _;
+use aho_corasick::dfa::DFA;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind, StartKind};
 
 use normalize::{needs_boundary, Normalized, BOUNDARY};
 
@@ -139,10 +141,64 @@ pub(crate) fn check_extra(extra: &BTreeMap<String, Vec<String>>) -> Vec<(String,
 /// The compiled phrase sets.
 #[derive(Debug)]
 pub(crate) struct Lexicon {
-    /// `None` only if the automaton could not be built (it exceeded aho-corasick's size limits,
-    /// which the built-in data is far below); scans then find nothing.
-    automaton: Option<AhoCorasick>,
+    /// The phrases that start with an ASCII letter or digit, walked from each word start.
+    words: WordAutomaton,
+    /// The other phrases, run only over sentences that contain non-ASCII text.
+    other: Automaton,
     phrases: Vec<Phrase>,
+}
+
+/// The automaton of the phrases that start with an ASCII letter or digit. Such phrases start a
+/// word, so instead of feeding every byte through an unanchored automaton, the scan walks an
+/// anchored DFA from each word start and stops at its dead state, usually after two or three
+/// bytes: most of the text is never looked at twice.
+#[derive(Debug, Default)]
+struct WordAutomaton {
+    /// `None` if there are no patterns, or if the DFA could not be built (it exceeded
+    /// aho-corasick's size limits, which the built-in data is far below).
+    dfa: Option<DFA>,
+    phrase_of: Vec<u32>,
+}
+
+impl WordAutomaton {
+    fn build(patterns: &[(String, u32)]) -> WordAutomaton {
+        let dfa = DFA::builder()
+            .match_kind(MatchKind::Standard)
+            .start_kind(StartKind::Anchored)
+            .build(patterns.iter().map(|(t, _)| t.as_str()))
+            .ok()
+            .filter(|_| !patterns.is_empty());
+        WordAutomaton {
+            dfa,
+            phrase_of: patterns.iter().map(|&(_, i)| i).collect(),
+        }
+    }
+}
+
+/// The automaton of the other phrases (Han, kana, Hangul, Arabic, Cyrillic …), searched
+/// unanchored over the sentences that contain non-ASCII text.
+#[derive(Debug, Default)]
+struct Automaton {
+    /// `None` if there are no patterns, or if the automaton could not be built.
+    ac: Option<AhoCorasick>,
+    phrase_of: Vec<u32>,
+}
+
+impl Automaton {
+    fn build(patterns: &[(String, u32)]) -> Automaton {
+        let texts = patterns.iter().map(|(t, _)| t.as_str());
+        let ac = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
+            .match_kind(MatchKind::Standard)
+            .build(texts.clone())
+            .or_else(|_| AhoCorasick::builder().build(texts))
+            .ok()
+            .filter(|_| !patterns.is_empty());
+        Automaton {
+            ac,
+            phrase_of: patterns.iter().map(|&(_, i)| i).collect(),
+        }
+    }
 }
 
 impl Lexicon {
@@ -170,7 +226,8 @@ impl Lexicon {
     fn build(extra: &BTreeMap<String, Vec<String>>) -> Lexicon {
         type File = BTreeMap<String, BTreeMap<String, Vec<String>>>;
         let builtin: File = toml::from_str(BUILTIN).unwrap_or_default();
-        let mut patterns = Vec::new();
+        let mut words = Vec::new();
+        let mut other = Vec::new();
         let mut phrases = Vec::new();
         let mut add = |category: Category, lang: &str, phrase: &str| {
             let Ok((text, prefix)) = prepare(phrase) else {
@@ -178,6 +235,7 @@ impl Lexicon {
             };
             let first = text.chars().next().is_some_and(needs_boundary);
             let last = text.chars().next_back().is_some_and(needs_boundary);
+            let index = u32::try_from(phrases.len()).unwrap_or(u32::MAX);
             phrases.push(Phrase {
                 category,
                 lang: lang.into(),
@@ -185,7 +243,15 @@ impl Lexicon {
                 end_boundary: last && !prefix,
                 prefix,
             });
-            patterns.push(text);
+            if text
+                .as_bytes()
+                .first()
+                .is_some_and(u8::is_ascii_alphanumeric)
+            {
+                words.push((text, index));
+            } else {
+                other.push((text, index));
+            }
         };
         for (key, langs) in &builtin {
             let Some(category) = Category::from_key(key) else {
@@ -204,13 +270,11 @@ impl Lexicon {
                 }
             }
         }
-        let automaton = AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
-            .or_else(|_| AhoCorasick::builder().build(&patterns))
-            .ok();
-        Lexicon { automaton, phrases }
+        Lexicon {
+            words: WordAutomaton::build(&words),
+            other: Automaton::build(&other),
+            phrases,
+        }
     }
 
     /// How many phrases are compiled.
@@ -222,53 +286,110 @@ impl Lexicon {
     /// Every phrase occurrence in `text`.
     pub(crate) fn scan(&self, text: &str) -> Scan {
         let norm = normalize::normalize(text);
-        let bytes = norm.text.as_bytes();
         let mut hits = Vec::new();
-        let mut sentence = 0u32;
-        let mut counted_to = 0usize;
-        let Some(automaton) = &self.automaton else {
-            return Scan { norm, hits };
-        };
-        for m in automaton.find_overlapping_iter(bytes) {
-            if hits.len() >= MAX_HITS {
-                break;
-            }
-            let Some(phrase) = self.phrases.get(m.pattern().as_usize()) else {
-                continue;
-            };
-            if phrase.start_boundary && ends_word(&norm.text[..m.start()]) {
-                continue;
-            }
-            if phrase.end_boundary && starts_word(&norm.text[m.end()..]) {
-                continue;
-            }
-            // Overlapping matches come in order of their end, so starts may go back a little;
-            // count boundaries up to the end instead (no phrase contains one).
-            if m.end() > counted_to {
-                sentence += count_boundaries(&bytes[counted_to..m.end()]);
-                counted_to = m.end();
-            }
-            // A prefix phrase covers the rest of its word (`реквизит*` → `реквизитам`).
-            let end = if !phrase.prefix {
-                m.end()
-            } else {
-                let rest = &norm.text[m.end()..];
-                m.end()
-                    + rest
-                        .find(|c: char| !c.is_alphanumeric())
-                        .unwrap_or(rest.len())
-            };
-            hits.push(Hit {
-                category: phrase.category,
-                phrase: m.pattern().as_u32(),
-                start: m.start(),
-                end,
-                sentence,
-            });
+        self.run_words(&norm, &mut hits);
+        for &(start, end) in &norm.non_ascii {
+            self.run(&self.other, &norm, start as usize, end as usize, &mut hits);
         }
+        // In order of their end, a container after what it contains.
+        hits.sort_unstable_by_key(|h: &Hit| (h.end, std::cmp::Reverse(h.start)));
+        hits.truncate(MAX_HITS);
         Scan {
             norm,
             hits: drop_contained(hits),
+        }
+    }
+
+    /// Walks the word automaton from every word start of `norm.text` (after a space, a
+    /// boundary, or at the start; normalised text has no other separators).
+    fn run_words(&self, norm: &Normalized, hits: &mut Vec<Hit>) {
+        let a = &self.words;
+        let Some(dfa) = &a.dfa else {
+            return;
+        };
+        let Ok(start) = dfa.start_state(Anchored::Yes) else {
+            return;
+        };
+        let t = norm.text.as_bytes();
+        let mut i = 0;
+        while i < t.len() && hits.len() < MAX_HITS {
+            if t[i].is_ascii_alphanumeric() {
+                let mut sid = start;
+                let mut j = i;
+                while j < t.len() {
+                    sid = dfa.next_state(Anchored::Yes, sid, t[j]);
+                    if dfa.is_dead(sid) {
+                        break;
+                    }
+                    j += 1;
+                    if dfa.is_match(sid) {
+                        for k in 0..dfa.match_len(sid) {
+                            let pid = dfa.match_pattern(sid, k);
+                            // Matches copied along failure links start inside the word.
+                            if dfa.pattern_len(pid) == j - i {
+                                if let Some(&index) = a.phrase_of.get(pid.as_usize()) {
+                                    self.push_hit(norm, index, i, j, hits);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            match t[i..].iter().position(|&b| b == b' ' || b == BOUNDARY) {
+                Some(p) => i += p + 1,
+                None => break,
+            }
+        }
+    }
+
+    /// Records a hit of phrase `index` at `norm.text[start..end]` if its word boundaries hold.
+    fn push_hit(
+        &self,
+        norm: &Normalized,
+        index: u32,
+        start: usize,
+        end: usize,
+        hits: &mut Vec<Hit>,
+    ) {
+        let Some(phrase) = self.phrases.get(index as usize) else {
+            return;
+        };
+        if phrase.start_boundary && ends_word(&norm.text[..start]) {
+            return;
+        }
+        if phrase.end_boundary && starts_word(&norm.text[end..]) {
+            return;
+        }
+        // A prefix phrase covers the rest of its word (`реквизит*` → `реквизитам`).
+        let end = if phrase.prefix {
+            let rest = &norm.text[end..];
+            end + rest
+                .find(|c: char| !c.is_alphanumeric())
+                .unwrap_or(rest.len())
+        } else {
+            end
+        };
+        hits.push(Hit {
+            category: phrase.category,
+            phrase: index,
+            start,
+            end,
+            sentence: norm.sentence_of(start),
+        });
+    }
+
+    /// Runs one automaton over `norm.text[start..end]`, adding its hits.
+    fn run(&self, a: &Automaton, norm: &Normalized, start: usize, end: usize, hits: &mut Vec<Hit>) {
+        let (Some(ac), Some(hay)) = (&a.ac, norm.text.get(start..end)) else {
+            return;
+        };
+        for m in ac.find_overlapping_iter(hay) {
+            if hits.len() >= MAX_HITS {
+                break;
+            }
+            if let Some(&index) = a.phrase_of.get(m.pattern().as_usize()) {
+                self.push_hit(norm, index, start + m.start(), start + m.end(), hits);
+            }
         }
     }
 
@@ -301,11 +422,6 @@ fn drop_contained(hits: Vec<Hit>) -> Vec<Hit> {
         .collect()
 }
 
-fn count_boundaries(bytes: &[u8]) -> u32 {
-    // A slice of a message capped far below 4 GiB.
-    u32::try_from(bytes.iter().filter(|&&b| b == BOUNDARY).count()).unwrap_or(u32::MAX)
-}
-
 fn ends_word(before: &str) -> bool {
     before
         .chars()
@@ -315,6 +431,43 @@ fn ends_word(before: &str) -> bool {
 
 fn starts_word(after: &str) -> bool {
     after.chars().next().is_some_and(char::is_alphanumeric)
+}
+
+/// A phrase of the lexicon found in a text, as reported by
+/// [`Engine::find_phrases`](crate::Engine::find_phrases).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub struct PhraseMatch<'a> {
+    /// The category (`bank_change`, `urgency`, … as in `core/data/lexicon.toml`).
+    pub category: &'static str,
+    /// The phrase's language in the lexicon (`en`, `zh_hans`, …) or `policy`.
+    pub lang: &'a str,
+    /// The text as written (obfuscation included), borrowed from the scanned text.
+    pub text: &'a str,
+    /// Byte offset of `text` in the scanned text.
+    pub offset: usize,
+    /// The sentence it is in, counted from 0; phrases in one sentence can combine.
+    pub sentence: u32,
+}
+
+impl Lexicon {
+    /// Every phrase occurrence in `text`, quoted from it.
+    pub(crate) fn find<'a>(&'a self, text: &'a str) -> Vec<PhraseMatch<'a>> {
+        let scan = self.scan(text);
+        scan.hits
+            .iter()
+            .filter_map(|h| {
+                let (quote, offset) = scan.quote(text, h)?;
+                Some(PhraseMatch {
+                    category: h.category.key(),
+                    lang: self.phrase(h).map_or("", |p| &*p.lang),
+                    text: quote,
+                    offset,
+                    sentence: h.sentence,
+                })
+            })
+            .collect()
+    }
 }
 
 /// One phrase occurrence in normalised text.
@@ -378,10 +531,15 @@ impl Scan {
     /// The original text a hit came from and its byte offset in `original` (the text given to
     /// [`Lexicon::scan`]).
     pub(crate) fn quote<'t>(&self, original: &'t str, hit: &Hit) -> Option<(&'t str, usize)> {
-        let start = *self.norm.origin.get(hit.start)? as usize;
-        let last = *self.norm.origin.get(hit.end.checked_sub(1)?)? as usize;
-        let end = last + original.get(last..)?.chars().next()?.len_utf8();
-        Some((original.get(start..end)?, start))
+        let start = self.norm.origin(hit.start);
+        // The end maps to where the next output character came from; what normalisation
+        // removed or turned into a space in between is trimmed (phrases end in a letter or a
+        // digit).
+        let end = self.norm.origin(hit.end);
+        let quote = original.get(start..end)?.trim_end_matches(|c: char| {
+            !c.is_alphanumeric() && !unicode_normalization::char::is_combining_mark(c)
+        });
+        Some((quote, start))
     }
 }
 

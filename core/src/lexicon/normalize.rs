@@ -11,8 +11,13 @@
 //! - Sentence ends (`. ! ? ;` before a space, `。！？`, a blank line, a quoted `>` line) become
 //!   [`BOUNDARY`], which no phrase contains, so no match crosses two sentences.
 //!
-//! The output keeps, for every byte, the offset of the input character it came from, so matches
-//! can be quoted from the original text.
+//! The output records where it came from at the few places where output and input offsets
+//! stop moving in step (a removed character, a collapsed space, a folded full-width letter), so
+//! matches can be quoted from the original text without an offset per byte. It also records
+//! the sentence boundaries and which sentences hold non-ASCII text, so the automaton of
+//! non-ASCII phrases runs only there.
+//!
+//! ASCII, most of most messages, goes through a byte table; only other characters are decoded.
 
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 use unicode_normalization::UnicodeNormalization;
@@ -25,8 +30,36 @@ pub(crate) const BOUNDARY: u8 = b'\n';
 pub(crate) struct Normalized {
     /// The normalised text.
     pub(crate) text: String,
-    /// For each byte of `text`, the byte offset in the input of the character it came from.
-    pub(crate) origin: Vec<u32>,
+    /// `(output offset, input offset)` wherever the distance between the two changes; between
+    /// two entries, both advance together.
+    shifts: Vec<(u32, u32)>,
+    /// Length of the input.
+    input_len: u32,
+    /// Output offsets of the [`BOUNDARY`] bytes.
+    boundaries: Vec<u32>,
+    /// Output ranges of the sentences that contain non-ASCII characters.
+    pub(crate) non_ascii: Vec<(u32, u32)>,
+}
+
+impl Normalized {
+    /// The input offset of the character that produced output byte `out` (or the input's end
+    /// for the output's end).
+    pub(crate) fn origin(&self, out: usize) -> usize {
+        if out >= self.text.len() {
+            return self.input_len as usize;
+        }
+        let i = self.shifts.partition_point(|&(o, _)| o as usize <= out);
+        match i.checked_sub(1).and_then(|k| self.shifts.get(k)) {
+            Some(&(o, input)) => input as usize + (out - o as usize),
+            None => out,
+        }
+    }
+
+    /// The sentence of output offset `out`, counted from 0.
+    pub(crate) fn sentence_of(&self, out: usize) -> u32 {
+        // At most one boundary per input byte, and inputs are far below 4 GiB.
+        u32::try_from(self.boundaries.partition_point(|&b| (b as usize) < out)).unwrap_or(u32::MAX)
+    }
 }
 
 /// What kind of character was written last, for the context-dependent folds.
@@ -42,49 +75,131 @@ enum Last {
 }
 
 struct Writer {
-    out: Normalized,
+    out: Vec<u8>,
+    shifts: Vec<(u32, u32)>,
+    /// Input offset minus output offset at the last write.
+    delta: i64,
     last: Last,
-    /// A space is owed before the next character.
+    /// A space is owed before the next character; its input offset.
     pending_space: Option<u32>,
     /// Newlines in the current run of whitespace.
     newlines: u32,
+    boundaries: Vec<u32>,
+    non_ascii: Vec<(u32, u32)>,
+    sentence_start: u32,
+    sentence_non_ascii: bool,
+}
+
+/// Output offsets fit in `u32`: messages are capped far below 4 GiB by the parser's limits.
+fn off(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 impl Writer {
-    fn push(&mut self, c: char, at: u32, kind: Last) {
+    /// Records the input offset of the next output byte if the two no longer move in step.
+    #[inline(always)]
+    fn mark(&mut self, at: u32) {
+        let d = i64::from(at) - self.out.len() as i64;
+        if d != self.delta {
+            self.shifts.push((off(self.out.len()), at));
+            self.delta = d;
+        }
+    }
+
+    #[inline]
+    fn flush_space(&mut self, kind: Last) {
         if let Some(space_at) = self.pending_space.take() {
             let glue = self.last == Last::Ideograph && kind == Last::Ideograph;
             if !glue && self.last != Last::Gap {
-                self.out.text.push(' ');
-                self.out.origin.push(space_at);
+                self.mark(space_at);
+                self.out.push(b' ');
             }
         }
+    }
+
+    #[inline(always)]
+    fn byte(&mut self, b: u8, at: u32, kind: Last) {
+        if self.pending_space.is_some() {
+            self.flush_space(kind);
+        }
         self.newlines = 0;
-        let before = self.out.text.len();
-        self.out.text.push(c);
-        let added = self.out.text.len() - before;
-        self.out.origin.extend(std::iter::repeat_n(at, added));
+        self.mark(at);
+        self.out.push(b);
         self.last = kind;
     }
 
+    /// A run of ASCII bytes that normalise to themselves but for case, starting at input
+    /// offset `at` (see [`clean_run_end`]).
+    fn run(&mut self, run: &[u8], at: u32) {
+        let kind = |b: &u8| {
+            if b.is_ascii_alphabetic() {
+                Last::Latin
+            } else {
+                Last::Other
+            }
+        };
+        if self.pending_space.is_some() {
+            self.flush_space(run.first().map_or(Last::Other, kind));
+        }
+        self.newlines = 0;
+        self.mark(at);
+        let from = self.out.len();
+        self.out.extend_from_slice(run);
+        // `| 0x20` lowercases ASCII letters and leaves digits, spaces and lowercase alone.
+        for b in &mut self.out[from..] {
+            *b |= 0x20;
+        }
+        self.last = run.last().map_or(self.last, kind);
+    }
+
+    /// A run of Han or kana characters starting at input offset `at`.
+    fn ideographs(&mut self, run: &[u8], at: u32) {
+        self.flush_space(Last::Ideograph);
+        self.newlines = 0;
+        self.mark(at);
+        self.out.extend_from_slice(run);
+        self.sentence_non_ascii = true;
+        self.last = Last::Ideograph;
+    }
+
+    fn push(&mut self, c: char, at: u32, kind: Last) {
+        if c.is_ascii() {
+            return self.byte(c as u8, at, kind);
+        }
+        self.flush_space(kind);
+        self.newlines = 0;
+        self.mark(at);
+        let mut buf = [0u8; 4];
+        self.out
+            .extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+        self.sentence_non_ascii = true;
+        self.last = kind;
+    }
+
+    #[inline]
     fn space(&mut self, at: u32) {
         if self.last != Last::Gap && self.pending_space.is_none() {
             self.pending_space = Some(at);
         }
     }
 
+    fn close_sentence(&mut self) {
+        if self.sentence_non_ascii {
+            self.non_ascii
+                .push((self.sentence_start, off(self.out.len())));
+        }
+        self.sentence_non_ascii = false;
+    }
+
     fn boundary(&mut self, at: u32) {
         self.pending_space = None;
         self.newlines = 0;
-        if self
-            .out
-            .text
-            .as_bytes()
-            .last()
-            .is_some_and(|&b| b != BOUNDARY)
-        {
-            self.out.text.push(char::from(BOUNDARY));
-            self.out.origin.push(at);
+        if self.out.last().is_some_and(|&b| b != BOUNDARY) {
+            self.close_sentence();
+            self.mark(at);
+            self.boundaries.push(off(self.out.len()));
+            self.out.push(BOUNDARY);
+            self.sentence_start = off(self.out.len());
         }
         self.last = Last::Gap;
     }
@@ -93,54 +208,158 @@ impl Writer {
 /// Normalises `input` (see the module documentation).
 pub(crate) fn normalize(input: &str) -> Normalized {
     let mut w = Writer {
-        out: Normalized {
-            text: String::with_capacity(input.len()),
-            origin: Vec::with_capacity(input.len()),
-        },
+        out: Vec::with_capacity(input.len()),
+        shifts: Vec::new(),
+        delta: 0,
         last: Last::Gap,
         pending_space: None,
         newlines: 0,
+        boundaries: Vec::new(),
+        non_ascii: Vec::new(),
+        sentence_start: 0,
+        sentence_non_ascii: false,
     };
     let bytes = input.as_bytes();
     let mut line_start = true;
-    let mut iter = input.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        // Offsets fit: messages are capped far below 4 GiB by the parser's limits.
-        let at = u32::try_from(i).unwrap_or(u32::MAX);
-        let next = iter.peek().map(|&(_, n)| n);
-        if line_start && c == '>' {
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let at = off(i);
+        if line_start && b == b'>' {
             // A quoted line (`> …`) is a sentence of its own.
             w.boundary(at);
         }
-        line_start = c == '\n';
-        if c.is_ascii() {
-            ascii(&mut w, bytes, i, c, next, at);
+        line_start = b == b'\n';
+        if CLEAN[usize::from(b)] == ALWAYS {
+            // Fast path: a run of bytes that normalise to themselves (letters, digits, single
+            // spaces between words) is copied in one go and lowercased in place.
+            let end = clean_run_end(bytes, i);
+            w.run(&bytes[i..end], at);
+            i = end;
+        } else if (0xe3..=0xe9).contains(&b) && starts_ideograph(&bytes[i..]) {
+            // Fast path: a run of Han or kana characters (three bytes each in UTF-8) is copied
+            // as it is.
+            let mut run = i;
+            while run < bytes.len() && starts_ideograph(&bytes[run..]) {
+                run += 3;
+            }
+            w.ideographs(&bytes[i..run], at);
+            i = run;
+        } else if b < 0x80 {
+            ascii(&mut w, bytes, i, b, at);
+            i += 1;
         } else {
-            non_ascii(&mut w, c, next, at);
+            let mut rest = input.get(i..).unwrap_or("").chars();
+            let Some(c) = rest.next() else { break };
+            non_ascii(&mut w, c, rest.next(), at);
+            i += c.len_utf8();
         }
     }
-    w.out
+    w.close_sentence();
+    Normalized {
+        // Only whole UTF-8 sequences are written, so this cannot fail; should it, the text is
+        // read lossily rather than dropped.
+        text: String::from_utf8(w.out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        shifts: w.shifts,
+        input_len: off(input.len()),
+        boundaries: w.boundaries,
+        non_ascii: w.non_ascii,
+    }
 }
 
-fn ascii(w: &mut Writer, bytes: &[u8], i: usize, c: char, next: Option<char>, at: u32) {
-    match c {
-        'a'..='z' => w.push(c, at, Last::Latin),
-        'A'..='Z' => w.push(c.to_ascii_lowercase(), at, Last::Latin),
-        '0' | '1' | '3' | '4' | '5' | '@' | '$' | '|'
-            if w.last == Last::Latin && next.is_some_and(|n| n.is_alphabetic()) =>
-        {
-            let folded = match c {
-                '0' => 'o',
-                '1' | '|' => 'l',
-                '3' => 'e',
-                '4' | '@' => 'a',
-                _ => 's',
-            };
-            w.push(folded, at, Last::Latin);
+/// Whether `bytes` starts with a three-byte Han or kana character that passes through
+/// unchanged (not a half-width form, not iteration marks outside the ranges).
+fn starts_ideograph(bytes: &[u8]) -> bool {
+    match bytes {
+        [a, b, c, ..] if (0xe3..=0xe9).contains(a) => {
+            let cp = (u32::from(a & 0x0f) << 12) | (u32::from(b & 0x3f) << 6) | u32::from(c & 0x3f);
+            (b & 0xc0) == 0x80 && (c & 0xc0) == 0x80 && char::from_u32(cp).is_some_and(is_ideograph)
         }
-        '0'..='9' => w.push(c, at, Last::Other),
-        '\'' => {}
-        '\n' => {
+        _ => false,
+    }
+}
+
+/// Classes of ASCII bytes for the fast path: [`ALWAYS`] normalise to themselves (but for
+/// case), [`NOT_FOLDED`] too unless a fold applies (a digit between two letters, a space that
+/// is not a single space between two words), everything else takes the slow path.
+const ALWAYS: u8 = 1;
+const NOT_FOLDED: u8 = 2;
+const SPACE: u8 = 3;
+static CLEAN: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphabetic() {
+            ALWAYS
+        } else if matches!(c, b'0' | b'1' | b'3' | b'4' | b'5') {
+            NOT_FOLDED
+        } else if c.is_ascii_digit() {
+            ALWAYS
+        } else if c == b' ' {
+            SPACE
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The end of the run of bytes from `i` that normalise to themselves but for case: letters,
+/// digits that no fold applies to, single spaces between two letters or digits.
+fn clean_run_end(bytes: &[u8], i: usize) -> usize {
+    let alnum = |k: usize| bytes.get(k).is_some_and(u8::is_ascii_alphanumeric);
+    let letter = |k: usize| bytes.get(k).is_some_and(u8::is_ascii_alphabetic);
+    let mut j = i;
+    while let Some(&b) = bytes.get(j) {
+        let clean = match CLEAN[usize::from(b)] {
+            ALWAYS => true,
+            NOT_FOLDED => j > i && !(letter(j - 1) && letter(j + 1)),
+            SPACE => j > i && alnum(j - 1) && alnum(j + 1),
+            _ => false,
+        };
+        if !clean {
+            break;
+        }
+        j += 1;
+    }
+    j
+}
+
+/// Whether the character starting at `bytes[i]` is alphabetic.
+fn alphabetic_at(bytes: &[u8], i: usize) -> bool {
+    match bytes.get(i) {
+        Some(b) if b.is_ascii() => b.is_ascii_alphabetic(),
+        Some(_) => std::str::from_utf8(&bytes[i..bytes.len().min(i + 4)])
+            .or_else(|e| std::str::from_utf8(&bytes[i..i + e.valid_up_to()]))
+            .ok()
+            .and_then(|s| s.chars().next())
+            .is_some_and(char::is_alphabetic),
+        None => false,
+    }
+}
+
+fn ascii(w: &mut Writer, bytes: &[u8], i: usize, b: u8, at: u32) {
+    match b {
+        b'a'..=b'z' => w.byte(b, at, Last::Latin),
+        b'A'..=b'Z' => w.byte(b | 0x20, at, Last::Latin),
+        b'0' | b'1' | b'3' | b'4' | b'5' | b'@' | b'$' | b'|'
+            if w.last == Last::Latin && alphabetic_at(bytes, i + 1) =>
+        {
+            let folded = match b {
+                b'0' => b'o',
+                b'1' | b'|' => b'l',
+                b'3' => b'e',
+                b'4' | b'@' => b'a',
+                _ => b's',
+            };
+            w.byte(folded, at, Last::Latin);
+        }
+        b'0'..=b'9' => w.byte(b, at, Last::Other),
+        b'\'' => {}
+        b'\n' => {
             w.newlines += 1;
             if w.newlines >= 2 {
                 w.boundary(at);
@@ -148,24 +367,19 @@ fn ascii(w: &mut Writer, bytes: &[u8], i: usize, c: char, next: Option<char>, at
                 w.space(at);
             }
         }
-        '.' | '!' | '?' | ';' => {
+        b'.' | b'!' | b'?' | b';' => {
             let ends = bytes
                 .get(i + 1)
-                .is_none_or(|b| b.is_ascii_whitespace() || *b == b'"' || *b == b')');
-            if ends || c != '.' {
+                .is_none_or(|n| n.is_ascii_whitespace() || *n == b'"' || *n == b')');
+            if ends || b != b'.' {
                 w.boundary(at);
             } else {
                 w.space(at);
             }
         }
-        ' ' | '\t' | '\r' => {
-            if c != '\r' {
-                // A blank line is `\n` + optional spaces + `\n`; spaces do not reset the count.
-                let n = w.newlines;
-                w.space(at);
-                w.newlines = n;
-            }
-        }
+        // A blank line is `\n` + optional spaces + `\n`: spaces keep the newline count.
+        b' ' | b'\t' => w.space(at),
+        b'\r' => {}
         _ => w.space(at),
     }
 }
@@ -208,9 +422,12 @@ fn non_ascii(w: &mut Writer, c: char, next: Option<char>, at: u32) {
     });
     for d in parts.into_iter().take(n).flatten() {
         if d.is_ascii() {
-            let s = [d as u8];
-            // `d` is ASCII, so the one-byte slice is its UTF-8 form.
-            ascii(w, &s, 0, d, next, at);
+            // The next input character decides the digit folds and sentence ends.
+            let mut s = [d as u8, b' ', 0, 0, 0];
+            if let Some(n) = next {
+                n.encode_utf8(&mut s[1..]);
+            }
+            ascii(w, &s, 0, d as u8, at);
             continue;
         }
         for l in d.to_lowercase() {
@@ -310,6 +527,10 @@ mod tests {
         assert_eq!(n("cut-off"), "cut off");
         // Numbers stay numbers.
         assert_eq!(n("2024 $500"), "2024 500");
+        // The fast path and the slow path agree at their seams.
+        assert_eq!(n("P4SSW0RD 0ld a1 1a x  y"), "password 0ld a1 1a x y");
+        assert_eq!(n(" Lead\ttab  "), "lead tab");
+        assert_eq!(n("10:00, A/C No"), "10 00 a c no");
     }
 
     #[test]
@@ -324,14 +545,23 @@ mod tests {
 
     #[test]
     fn origin_points_into_the_input() {
-        let input = "Ｎew ba\u{200b}nk";
+        let input = "Ｎew ba\u{200b}nk\r\n  ß-Straße don't. 更改 银行";
         let out = normalize(input);
-        assert_eq!(out.text.len(), out.origin.len());
-        for (i, &o) in out.origin.iter().enumerate() {
-            assert!(input.is_char_boundary(o as usize), "byte {i}");
+        for (i, _) in out.text.char_indices() {
+            let o = out.origin(i);
+            assert!(input.is_char_boundary(o), "byte {i} -> {o}");
         }
+        assert_eq!(out.origin(out.text.len()), input.len());
         let b = out.text.find('b').unwrap();
-        assert_eq!(&input[out.origin[b] as usize..], "ba\u{200b}nk");
+        assert!(input[out.origin(b)..].starts_with("ba\u{200b}nk"));
+        let s = out.text.find("strasse").unwrap();
+        assert!(input[out.origin(s)..].starts_with("Straße"));
+        let d = out.text.find("dont").unwrap();
+        assert!(input[out.origin(d)..].starts_with("don't"));
+        let y = out.text.find("银行").unwrap();
+        assert!(input[out.origin(y)..].starts_with("银行"));
+        assert_eq!(out.sentence_of(y), 1);
+        assert_eq!(out.non_ascii.len(), 1, "{:?}", out.non_ascii);
     }
 
     #[test]

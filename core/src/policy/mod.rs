@@ -405,6 +405,10 @@ pub struct Limits {
     pub max_urls: usize,
     /// Bytes of decoded text analysed. Default 2 MiB.
     pub max_text_bytes: usize,
+    /// Bytes of quoted history (the text after the first reply header such as "On … wrote:")
+    /// that the content rules read; the message's own new text is always read in full. Earlier
+    /// messages of a thread were scored when they arrived. Default 8 KiB.
+    pub max_quoted_text_bytes: usize,
 }
 
 impl Default for Limits {
@@ -416,6 +420,7 @@ impl Default for Limits {
             max_headers: 1000,
             max_urls: 1000,
             max_text_bytes: 2 * 1024 * 1024,
+            max_quoted_text_bytes: 8 * 1024,
         }
     }
 }

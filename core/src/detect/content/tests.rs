@@ -223,3 +223,26 @@ fn policy_phrases_fire_the_rules() {
         Some("policy")
     );
 }
+
+#[test]
+fn quoted_history_is_read_up_to_the_limit() {
+    let padding = "Thanks for the update on the shipment schedule.\n".repeat(20);
+    let body = format!(
+        "Noted, thanks.\n\nOn Mon, 3 Nov 2026 at 10:00, Supplier <s@example.net> wrote:\n\
+         {padding}Please note our bank account has changed.\n"
+    );
+    let raw = mail("Re: schedule", &body);
+    let ctx = MessageContext::inbound();
+    assert!(
+        score_with("", &raw, &ctx).has(CHANGE),
+        "read within the default 8 KiB"
+    );
+    let tight = "[limits]\nmax_quoted_text_bytes = 200\n";
+    assert!(!score_with(tight, &raw, &ctx).has(CHANGE), "past the limit");
+    // The message's own text is read in full whatever the limit.
+    let own = mail(
+        "Payment",
+        &format!("{padding}Please note our bank account has changed.\n"),
+    );
+    assert!(score_with("[limits]\nmax_quoted_text_bytes = 0\n", &own, &ctx).has(CHANGE));
+}
