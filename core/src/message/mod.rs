@@ -6,6 +6,7 @@
 //! This is the only module that touches mail-parser. Resource limits from the policy are
 //! enforced here: what exceeds a limit is not read, and the view records which limit was hit.
 
+pub(crate) mod archive;
 mod html;
 mod parse;
 mod sniff;
@@ -145,6 +146,11 @@ pub(crate) struct Attachment {
     pub(crate) sniffed_type: Option<&'static str>,
     /// Nesting depth (0 for the top-level message's parts).
     pub(crate) depth: usize,
+    /// Member names, when the content is a ZIP archive (read from its directory, at most
+    /// `archive::MAX_MEMBERS`).
+    pub(crate) members: Vec<String>,
+    /// Whether the content is HTML with a password field.
+    pub(crate) password_form: bool,
 }
 
 /// A limit that the message exceeded.

@@ -6,8 +6,8 @@ use mail_parser::{
 };
 
 use super::{
-    addresses_in, html, sniff, urls, Attachment, FromField, Hop, LimitHit, Mailbox, MessageView,
-    Url,
+    addresses_in, archive, html, sniff, urls, Attachment, FromField, Hop, LimitHit, Mailbox,
+    MessageView, Url,
 };
 use crate::policy::Limits;
 
@@ -316,12 +316,29 @@ impl<'v> Body<'v> {
     }
 
     fn attachment(&mut self, part: &MessagePart<'_>, data: &[u8], depth: usize) {
+        let name = part.attachment_name().map(str::to_string);
+        let declared_type = media_type(part).unwrap_or_else(|| "application/octet-stream".into());
+        let sniffed_type = sniff::sniff(data);
+        let members = if sniffed_type == Some("application/zip") {
+            archive::zip_members(data)
+        } else {
+            Vec::new()
+        };
+        let html_ext = name.as_deref().is_some_and(|n| {
+            let n = n.trim().to_ascii_lowercase();
+            [".htm", ".html", ".shtml", ".xhtml"]
+                .iter()
+                .any(|e| n.ends_with(e))
+        });
+        let is_html = html_ext || declared_type == "text/html" || sniffed_type == Some("text/html");
         self.view.attachments.push(Attachment {
-            name: part.attachment_name().map(str::to_string),
-            declared_type: media_type(part).unwrap_or_else(|| "application/octet-stream".into()),
+            password_form: is_html && archive::html_has_password_field(data),
+            name,
+            declared_type,
             size: data.len(),
-            sniffed_type: sniff::sniff(data),
+            sniffed_type,
             depth,
+            members,
         });
     }
 }

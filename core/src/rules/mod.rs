@@ -567,21 +567,25 @@ pub(crate) static DANGEROUS_ATTACHMENT: Rule = Rule {
         img, vhd) run code when opened; businesses do not exchange them by mail. A document \
         extension in front (invoice.pdf.exe) or a right-to-left override character that turns \
         \"invoice<U+202E>fdp.exe\" into what reads as \"invoiceexe.pdf\" makes it stronger. Content is \
-        checked too: a program under any name is reported.",
+        checked too: a program under any name is reported. The member names of attached ZIP \
+        archives are read from the archive's directory, without extracting anything, so a \
+        program packed into invoice.zip (even a password-protected one, whose names are not \
+        encrypted) is reported as well.",
     false_positives: "IT departments and software vendors send installers; they should use \
         download links. Such senders can lower the rule's weight in the policy.",
     references: &[
         "Microsoft Defender for Office 365: common attachments filter",
         "Unicode Technical Report #36, section 2.2 (bidirectional text spoofing)",
+        "PKWARE APPNOTE.TXT, section 4.3.12 and 4.3.16 (central directory)",
     ],
     evidence: &[
         (
             "name",
-            "the file name, control characters shown as <U+202E>",
+            "the file name, control characters shown as <U+202E>; archive/member for a member",
         ),
         (
             "reason",
-            "extension | content | double_extension | right_to_left_override",
+            "extension | content | double_extension | right_to_left_override | archive_member",
         ),
     ],
     explain_en: "The attachment {name} is a program or script ({reason|t}).",
@@ -739,6 +743,28 @@ pub(crate) static NEW_ACCOUNT_DETAILS: Rule = Rule {
     renamed_from: &[],
 };
 
+/// `attachments.html_credential_form`
+pub(crate) static HTML_CREDENTIAL_FORM: Rule = Rule {
+    id: "attachments.html_credential_form",
+    family: Family::Attachments,
+    default_weight: 0.7,
+    summary: "An HTML attachment asks for a password.",
+    description: "An attached .html file with a password field is a login page carried inside \
+        the message: it opens locally in the browser, shows a Microsoft 365 or webmail look, and \
+        posts the password to the attacker. Because no link is involved, URL filters never see \
+        it. The attachment's HTML is searched (first MiB) for an <input> of type password.",
+    false_positives: "Legitimate mail almost never attaches login forms. Saved web pages with a \
+        login box are the rare exception.",
+    references: &[
+        "MITRE ATT&CK T1566.001 (spearphishing attachment)",
+        "Microsoft Security Blog: HTML smuggling and local login-page phishing",
+    ],
+    evidence: &[("name", "the attachment's file name")],
+    explain_en: "The attachment {name} is a web page that asks for a password.",
+    explain_zh: "附件 {name} 是一个要求输入密码的网页。",
+    renamed_from: &[],
+};
+
 static CATALOGUE: &[&Rule] = &[
     &MALFORMED_FROM,
     &LIMIT_EXCEEDED,
@@ -760,6 +786,7 @@ static CATALOGUE: &[&Rule] = &[
     &VENDOR_ACCOUNT_CHANGED,
     &NEW_ACCOUNT_DETAILS,
     &DANGEROUS_ATTACHMENT,
+    &HTML_CREDENTIAL_FORM,
     &MACRO_OFFICE,
     &TYPE_MISMATCH,
     &BANK_DETAIL_CHANGE,

@@ -148,6 +148,11 @@ const TERMS: &[(&str, &str, &str)] = &[
         "藏在文档扩展名之后",
     ),
     (
+        "archive_member",
+        "packed inside an attached archive",
+        "藏在附件压缩包中",
+    ),
+    (
         "right_to_left_override",
         "its name is reversed by a right-to-left override character",
         "文件名被从右到左控制字符反转",
