@@ -14,6 +14,21 @@ struct Expect {
     subject: Option<String>,
     /// Policy file under examples/ to score with (the built-in default otherwise).
     policy: Option<String>,
+    /// `inbound` (the default), `internal`, or `outbound` (with `user`).
+    direction: Option<String>,
+    /// The authenticated sender of an outbound message.
+    user: Option<String>,
+}
+
+fn context(exp: &Expect) -> MessageContext {
+    match exp.direction.as_deref() {
+        None | Some("inbound") => MessageContext::inbound(),
+        Some("internal") => MessageContext::internal(),
+        Some("outbound") => {
+            MessageContext::outbound(exp.user.clone().expect("outbound needs user"))
+        }
+        Some(other) => panic!("unknown direction {other}"),
+    }
 }
 
 fn mail_dir() -> &'static Path {
@@ -62,7 +77,7 @@ fn every_sample_meets_its_expectation() {
                     .expect("policy valid")
             }),
         };
-        let verdict = engine.score_message(&raw, &MessageContext::inbound());
+        let verdict = engine.score_message(&raw, &context(exp));
         let mut got: Vec<&str> = verdict.findings().iter().map(|f| f.id()).collect();
         got.sort_unstable();
         got.dedup();

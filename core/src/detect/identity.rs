@@ -69,7 +69,13 @@ fn person_impersonation(
         Role::Finance => "finance",
         _ => "staff",
     };
-    let strength = if role == "staff" { 0.75 } else { 1.0 };
+    let mut strength = if role == "staff" { 0.75 } else { 1.0 };
+    // A partner's contact named by someone at another company: a namesake is likelier than an
+    // impersonation that did not even take a lookalike domain (that one is caught by
+    // sender.lookalike_domain).
+    if is_partner_contact(person, engine) && !engine.freemail.contains_org(org) {
+        strength *= 0.5;
+    }
     out.add(
         &PERSON_IMPERSONATION,
         strength * contact.factor(),

@@ -375,7 +375,9 @@ pub(crate) static PERSON_IMPERSONATION: Rule = Rule {
         senders in the organisation's own domains (forged own-domain mail is \
         `sender.own_domain_spoof`), at partner and vendor domains (a supplier's contact who \
         shares the CEO's name), for notification services, and for known correspondents; a \
-        partner's contact writing from free mail is `sender.freemail_impersonation` instead.",
+        partner's contact writing from free mail is `sender.freemail_impersonation` instead. A \
+        partner's contact named by someone at an unrelated company domain keeps half the \
+        strength: namesakes are common (a benign-corpus finding).",
     references: &[
         "Microsoft Defender for Office 365, anti-phishing: user impersonation protection",
         "Unicode Standard Annex #15 (NFKC), Technical Standard #39 (skeletons)",
