@@ -19,6 +19,8 @@
 //!
 //! ASCII, most of most messages, goes through a byte table; only other characters are decoded.
 
+use std::sync::OnceLock;
+
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 use unicode_normalization::UnicodeNormalization;
 
@@ -310,18 +312,21 @@ static CLEAN: [u8; 256] = {
 /// The end of the run of bytes from `i` that normalise to themselves but for case: letters,
 /// digits that no fold applies to, single spaces between two letters or digits.
 fn clean_run_end(bytes: &[u8], i: usize) -> usize {
-    let alnum = |k: usize| bytes.get(k).is_some_and(u8::is_ascii_alphanumeric);
-    let letter = |k: usize| bytes.get(k).is_some_and(u8::is_ascii_alphabetic);
+    let n = bytes.len();
     let mut j = i;
-    while let Some(&b) = bytes.get(j) {
-        let clean = match CLEAN[usize::from(b)] {
-            ALWAYS => true,
-            NOT_FOLDED => j > i && !(letter(j - 1) && letter(j + 1)),
-            SPACE => j > i && alnum(j - 1) && alnum(j + 1),
-            _ => false,
-        };
-        if !clean {
-            break;
+    while j < n {
+        let next_is = |f: fn(&u8) -> bool| j + 1 < n && f(&bytes[j + 1]);
+        match CLEAN[usize::from(bytes[j])] {
+            ALWAYS => {}
+            NOT_FOLDED
+                if j > i
+                    && !(bytes[j - 1].is_ascii_alphabetic()
+                        && next_is(u8::is_ascii_alphabetic)) => {}
+            SPACE
+                if j > i
+                    && bytes[j - 1].is_ascii_alphanumeric()
+                    && next_is(u8::is_ascii_alphanumeric) => {}
+            _ => break,
         }
         j += 1;
     }
@@ -346,7 +351,9 @@ fn ascii(w: &mut Writer, bytes: &[u8], i: usize, b: u8, at: u32) {
         b'a'..=b'z' => w.byte(b, at, Last::Latin),
         b'A'..=b'Z' => w.byte(b | 0x20, at, Last::Latin),
         b'0' | b'1' | b'3' | b'4' | b'5' | b'@' | b'$' | b'|'
-            if w.last == Last::Latin && alphabetic_at(bytes, i + 1) =>
+            if w.last == Last::Latin
+                && w.pending_space.is_none()
+                && alphabetic_at(bytes, i + 1) =>
         {
             let folded = match b {
                 b'0' => b'o',
@@ -412,45 +419,109 @@ fn non_ascii(w: &mut Writer, c: char, next: Option<char>, at: u32) {
         }
         return;
     }
-    let mut parts = [None::<char>; 8];
-    let mut n = 0;
-    decompose_compatible(c, |d| {
-        if !is_combining_mark(d) && n < parts.len() {
-            parts[n] = Some(d);
-            n += 1;
+    let mapped;
+    let entry = match TWO_BYTE
+        .get_or_init(two_byte_table)
+        .get((c as usize).wrapping_sub(0x80))
+    {
+        Some(e) => e,
+        None => {
+            mapped = map_char(c);
+            &mapped
         }
-    });
-    for d in parts.into_iter().take(n).flatten() {
-        if d.is_ascii() {
-            // The next input character decides the digit folds and sentence ends.
-            let mut s = [d as u8, b' ', 0, 0, 0];
-            if let Some(n) = next {
-                n.encode_utf8(&mut s[1..]);
+    };
+    for &out in &entry.out[..usize::from(entry.len)] {
+        match out {
+            Out::Ascii(d) => {
+                // The next input character decides the digit folds and sentence ends.
+                let mut s = [d, b' ', 0, 0, 0];
+                if let Some(n) = next {
+                    n.encode_utf8(&mut s[1..]);
+                }
+                ascii(w, &s, 0, d, at);
             }
-            ascii(w, &s, 0, d as u8, at);
-            continue;
-        }
-        for l in d.to_lowercase() {
-            if l.is_whitespace() {
-                w.space(at);
-            } else if let Some(latin) = latin_lookalike(l)
-                .filter(|_| w.last == Last::Latin || next.is_some_and(|n| n.is_ascii_alphabetic()))
-            {
-                w.push(latin, at, Last::Latin);
-            } else if l.is_alphanumeric() {
-                let kind = if is_latin(l) {
-                    Last::Latin
-                } else if is_ideograph(l) {
-                    Last::Ideograph
-                } else {
-                    Last::Other
-                };
-                w.push(l, at, kind);
-            } else {
-                w.space(at);
-            }
+            Out::Space => w.space(at),
+            Out::Char(l, kind) => match latin_lookalike(l).filter(|_| {
+                let after_latin = w.last == Last::Latin && w.pending_space.is_none();
+                after_latin || next.is_some_and(|n| n.is_ascii_alphabetic())
+            }) {
+                Some(latin) => w.push(latin, at, Last::Latin),
+                None => w.push(l, at, kind),
+            },
         }
     }
+}
+
+/// What one character normalises to, before the context-dependent folds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Out {
+    /// An ASCII character, handled as if it had been written as such.
+    Ascii(u8),
+    /// Whitespace or punctuation: a space.
+    Space,
+    /// A letter or digit of another script, lowercased, with its kind.
+    Char(char, Last),
+}
+
+/// The characters a character normalises to (at most four are kept).
+#[derive(Debug, Clone, Copy)]
+struct Mapped {
+    len: u8,
+    out: [Out; 4],
+}
+
+/// NFKD with combining marks removed, lowercased, each result classified.
+fn map_char(c: char) -> Mapped {
+    let mut m = Mapped {
+        len: 0,
+        out: [Out::Space; 4],
+    };
+    let mut push = |o: Out| {
+        if let Some(slot) = m.out.get_mut(usize::from(m.len)) {
+            *slot = o;
+            m.len += 1;
+        }
+    };
+    decompose_compatible(c, |d| {
+        if is_combining_mark(d) {
+            return;
+        }
+        if d.is_ascii() {
+            // `d` is ASCII, so the cast keeps its value.
+            return push(Out::Ascii(d as u8));
+        }
+        for l in d.to_lowercase() {
+            push(if l.is_whitespace() || !l.is_alphanumeric() {
+                Out::Space
+            } else if is_latin(l) {
+                Out::Char(l, Last::Latin)
+            } else if is_ideograph(l) {
+                Out::Char(l, Last::Ideograph)
+            } else {
+                Out::Char(l, Last::Other)
+            });
+        }
+    });
+    m
+}
+
+/// [`map_char`] for every two-byte UTF-8 character (U+0080 to U+07FF: Latin-1 and Latin
+/// Extended, Greek, Cyrillic, Hebrew, Arabic), computed once: text in those scripts then costs
+/// a table look-up per character.
+static TWO_BYTE: OnceLock<Vec<Mapped>> = OnceLock::new();
+
+fn two_byte_table() -> Vec<Mapped> {
+    (0x80u32..0x800)
+        .map(|u| {
+            char::from_u32(u).map_or(
+                Mapped {
+                    len: 0,
+                    out: [Out::Space; 4],
+                },
+                map_char,
+            )
+        })
+        .collect()
 }
 
 /// Han ideographs and kana: scripts written without spaces between words.
@@ -519,6 +590,9 @@ mod tests {
         assert_eq!(n("ba\u{200b}nk acc0unt"), "bank account");
         assert_eq!(n("Ｂａｎｋ　ＡＣＣＯＵＮＴ"), "bank account");
         assert_eq!(n("b\u{0430}nk"), "bank");
+        // Only inside a word: a Russian word after a Latin one stays Russian.
+        assert_eq!(n("Re: нужна"), "re нужна");
+        assert_eq!(n("re 0ld"), "re 0ld");
         assert_eq!(n("Don't  call\tme"), "dont call me");
         assert_eq!(n("Straße"), "strasse");
         assert_eq!(n("número de cuenta"), "numero de cuenta");

@@ -102,3 +102,27 @@ fn policy_phrases_are_added_and_checked() {
     assert_eq!(paths, ["secret", "urgency[0]", "urgency[1]"]);
     assert!(problems[0].1.to_string().contains("bank_change"));
 }
+
+#[test]
+fn every_phrase_is_found_in_a_sentence_of_its_own() {
+    // Exercises both automata and the word automaton's trigram filter on every phrase,
+    // including short ones ("pi") and prefixes ("actualizado*" as "actualizados").
+    type File = BTreeMap<String, BTreeMap<String, Vec<String>>>;
+    let file: File = toml::from_str(BUILTIN).expect("lexicon.toml parses");
+    let lex = Lexicon::builtin();
+    for (key, langs) in &file {
+        let category = Category::from_key(key).unwrap();
+        for list in langs.values() {
+            for p in list {
+                let text = match p.strip_suffix('*') {
+                    // An ending in the stem's own script.
+                    Some(stem) if stem.is_ascii() => format!("Re: {stem}s ok."),
+                    Some(stem) => format!("Re: {stem}ам ok."),
+                    None => format!("Re: {p} ok."),
+                };
+                let scan = lex.scan(&text);
+                assert!(scan.has(category), "{key}: {p:?} not found in {text:?}");
+            }
+        }
+    }
+}
