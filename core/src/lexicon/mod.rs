@@ -96,6 +96,9 @@ pub(crate) enum PhraseError {
     /// The phrase has nothing left to match after normalisation.
     #[error("phrase {0:?} is empty after normalisation")]
     Empty(String),
+    /// A `*` not at the end: only a whole phrase's last word can be a prefix.
+    #[error("phrase {0:?} has a `*` before its end; only the last word can end in `*`")]
+    InnerStar(String),
 }
 
 fn keys() -> String {
@@ -112,6 +115,10 @@ fn prepare(phrase: &str) -> Result<(String, bool), PhraseError> {
         Some(b) => (b, true),
         None => (phrase.trim(), false),
     };
+    if body.contains('*') {
+        // Only a trailing `*` has a meaning; one inside would silently never match.
+        return Err(PhraseError::InnerStar(phrase.to_string()));
+    }
     let text = normalize::normalize(body).text;
     let text = text.trim_matches(|c| c == ' ' || c == char::from(BOUNDARY));
     if text.is_empty() || text.contains(char::from(BOUNDARY)) {
@@ -228,11 +235,24 @@ impl Lexicon {
         let builtin: File = toml::from_str(BUILTIN).unwrap_or_default();
         let mut words = Vec::new();
         let mut other = Vec::new();
-        let mut phrases = Vec::new();
+        let mut phrases: Vec<Phrase> = Vec::new();
+        // A phrase shared by two languages (付款 in both Chinese scripts) is compiled once and
+        // tagged with both.
+        let mut seen: std::collections::HashMap<(Category, String, bool), usize> =
+            std::collections::HashMap::new();
         let mut add = |category: Category, lang: &str, phrase: &str| {
             let Ok((text, prefix)) = prepare(phrase) else {
                 return;
             };
+            if let Some(&i) = seen.get(&(category, text.clone(), prefix)) {
+                if let Some(p) = phrases.get_mut(i) {
+                    if !p.lang.split(',').any(|l| l == lang) {
+                        p.lang = format!("{},{lang}", p.lang).into();
+                    }
+                }
+                return;
+            }
+            seen.insert((category, text.clone(), prefix), phrases.len());
             let first = text.chars().next().is_some_and(needs_boundary);
             let last = text.chars().next_back().is_some_and(needs_boundary);
             let index = u32::try_from(phrases.len()).unwrap_or(u32::MAX);

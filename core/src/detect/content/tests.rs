@@ -35,11 +35,8 @@ fn bank_detail_change_in_every_language() {
         let v = score(&mail(subject, body));
         assert_explained(&v);
         assert!(v.has(CHANGE), "{lang}: {:?}", v.findings());
-        assert_eq!(
-            evidence(&v, CHANGE, "lang").as_deref(),
-            Some(lang),
-            "{lang}"
-        );
+        let found = evidence(&v, CHANGE, "lang").unwrap_or_default();
+        assert!(found.split(',').any(|l| l == lang), "{lang}: {found}");
         let phrase = evidence(&v, CHANGE, "phrase").unwrap();
         let offset: usize = evidence(&v, CHANGE, "offset").unwrap().parse().unwrap();
         // The decoded body has the CRLF line ends of the message.
@@ -245,4 +242,154 @@ fn quoted_history_is_read_up_to_the_limit() {
         &format!("{padding}Please note our bank account has changed.\n"),
     );
     assert!(score_with("[limits]\nmax_quoted_text_bytes = 0\n", &own, &ctx).has(CHANGE));
+}
+
+/// One realistic sentence per content rule (bank-detail change has its own test) in each of
+/// the eleven languages.
+#[test]
+fn every_content_rule_in_every_language() {
+    let table: &[(&str, [&str; 6])] = &[
+        // urgency + payment, secrecy, authority, gift cards, phone, credential lure
+        (
+            "en",
+            [
+                "Please process the payment urgently before the cut off.",
+                "Keep this confidential for now.",
+                "I'm in a meeting right now.",
+                "Buy five gift cards and send me the codes.",
+                "Send me your cell number.",
+                "Your password will expire, confirm your password at https://x.example/",
+            ],
+        ),
+        (
+            "zh_hans",
+            [
+                "请尽快付款。",
+                "此事请保密。",
+                "我在开会，不方便接电话。",
+                "帮我购买礼品卡，然后把卡密发给我。",
+                "把你的手机号发给我。",
+                "您的邮箱已满，请登录查看。",
+            ],
+        ),
+        (
+            "zh_hant",
+            [
+                "請盡快付款。",
+                "此事請保密。",
+                "我在開會，不方便接電話。",
+                "幫我購買禮品卡，然後把卡密發給我。",
+                "請留個電話給我。",
+                "您的密碼即將過期，請確認您的密碼。",
+            ],
+        ),
+        (
+            "es",
+            [
+                "Necesito que realice el pago hoy mismo, es urgente.",
+                "Este asunto es confidencial.",
+                "Estoy en una reunión y no puedo hablar.",
+                "Necesito comprar tarjetas de regalo para un cliente.",
+                "Envíame tu número de teléfono.",
+                "Verifique su cuenta para no perder el acceso.",
+            ],
+        ),
+        (
+            "pt",
+            [
+                "Favor efetuar o pagamento ainda hoje.",
+                "Assunto confidencial.",
+                "Estou em reunião agora.",
+                "Preciso comprar cartões presente para clientes.",
+                "Me passe o número do celular.",
+                "Confirme sua senha para continuar.",
+            ],
+        ),
+        (
+            "fr",
+            [
+                "Merci d'effectuer le paiement immédiatement.",
+                "Merci de garder ce dossier confidentiel.",
+                "Je suis en réunion, je ne peux pas répondre.",
+                "Pouvez-vous acheter des cartes cadeaux pour nos clients ?",
+                "Envoyez-moi votre numéro de portable.",
+                "Votre mot de passe expire aujourd'hui.",
+            ],
+        ),
+        (
+            "de",
+            [
+                "Bitte überweisen Sie den Betrag noch heute.",
+                "Bitte behandeln Sie das streng vertraulich.",
+                "Ich bin in einem Meeting.",
+                "Bitte kaufen Sie Geschenkkarten für unsere Kunden.",
+                "Schicken Sie mir bitte Ihre Handynummer.",
+                "Ihr Postfach ist voll.",
+            ],
+        ),
+        (
+            "ru",
+            [
+                "Прошу срочно оплатить счет.",
+                "Это конфиденциальная информация.",
+                "Я на совещании, не могу говорить.",
+                "Нужно купить подарочные карты для клиентов.",
+                "Пришлите ваш номер телефона.",
+                "Подтвердите пароль, чтобы сохранить доступ.",
+            ],
+        ),
+        (
+            "ar",
+            [
+                "يرجى الدفع فوراً، الأمر عاجل.",
+                "هذا الأمر سري.",
+                "أنا في اجتماع الآن.",
+                "أرجو شراء بطاقات هدايا للعملاء.",
+                "أرسل لي رقم هاتفك.",
+                "صندوق البريد ممتلئ.",
+            ],
+        ),
+        (
+            "ja",
+            [
+                "至急お振込みをお願いします。",
+                "この件は内密にお願いします。",
+                "今会議中です。",
+                "ギフトカードを購入して、コードを送ってください。",
+                "携帯番号を教えてください。",
+                "パスワードの有効期限が切れます。",
+            ],
+        ),
+        (
+            "ko",
+            [
+                "긴급하게 송금 부탁드립니다.",
+                "이 건은 비밀로 해 주세요.",
+                "지금 회의 중입니다.",
+                "기프트카드를 구매해서 코드를 보내 주세요.",
+                "휴대폰 번호를 보내 주세요.",
+                "비밀번호가 만료됩니다.",
+            ],
+        ),
+    ];
+    let rules = [
+        "content.payment_urgency",
+        "content.secrecy",
+        "content.authority",
+        "content.gift_cards",
+        "content.phone_harvesting",
+        "content.credential_lure",
+    ];
+    for (lang, sentences) in table {
+        for (rule, sentence) in rules.iter().zip(sentences) {
+            let v = score(&mail("Hello", sentence));
+            assert_explained(&v);
+            let found = evidence(&v, rule, "lang").unwrap_or_default();
+            assert!(
+                found.split(',').any(|l| l == *lang),
+                "{rule} in {lang}: {sentence} -> {:?}",
+                v.findings()
+            );
+        }
+    }
 }
