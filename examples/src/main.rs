@@ -4,6 +4,7 @@
 //! stderr, the rest was scanned); 2 usage or policy error.
 
 mod domains;
+mod phrases;
 mod report;
 mod sources;
 
@@ -39,6 +40,9 @@ enum Command {
     /// Check candidate domains, one per line, against the protected domains; prints one JSON
     /// line per candidate, in input order.
     Domains(domains::DomainsArgs),
+    /// Show the phrases of the content lexicon found in a text, one JSON line each (category,
+    /// language, text as written, offset, sentence).
+    Phrases(phrases::PhrasesArgs),
     /// List the detection rules.
     Rules {
         /// Output format.
@@ -130,6 +134,10 @@ fn main() -> ExitCode {
         Command::Rules { format } => rules(format),
         Command::Domains(args) => match args.policy_path().map(load_policy).transpose() {
             Ok(policy) => domains::run(args, policy),
+            Err(e) => Err(e),
+        },
+        Command::Phrases(args) => match args.policy_path().map(load_policy).transpose() {
+            Ok(policy) => phrases::run(args, policy),
             Err(e) => Err(e),
         },
     };

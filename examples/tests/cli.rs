@@ -537,3 +537,43 @@ fn domains_vets_candidates_in_input_order() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("protected_domains"));
 }
+
+#[test]
+fn phrases_shows_what_the_lexicon_finds() {
+    let dir = temp_dir("phrases");
+    let policy = dir.join("policy.toml");
+    std::fs::write(&policy, "[lexicon]\nsecrecy = [\"project falcon\"]\n").expect("write policy");
+    let text = "Our ba\u{200b}nk acc0unt has changed. About Project Falcon: 请尽快付款。";
+    let o = run_stdin(
+        &["phrases", "--policy", policy.to_str().expect("path")],
+        text,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    let find = |cat: &str| {
+        lines
+            .iter()
+            .find(|l| l["category"] == cat)
+            .unwrap_or_else(|| panic!("no {cat} in {lines:?}"))
+    };
+    assert_eq!(
+        find("bank_change")["text"],
+        "Our ba\u{200b}nk acc0unt has changed"
+    );
+    assert_eq!(find("secrecy")["lang"], "policy");
+    assert_eq!(find("urgency")["text"], "尽快");
+    let pay = find("payment");
+    let offset = pay["offset"].as_u64().expect("offset") as usize;
+    assert_eq!(&text[offset..offset + "付款".len()], "付款");
+    // A bad policy phrase is a usage error with its path.
+    std::fs::write(&policy, "[lexicon]\nsecret = [\"x\"]\n").expect("write policy");
+    let o = run_stdin(
+        &["phrases", "--policy", policy.to_str().expect("path")],
+        "x",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("lexicon.secret"));
+}

@@ -60,6 +60,18 @@ class Engine:
         found = self._native.check_domain_json(domain)
         return None if found is None else json.loads(found)
 
+    def find_phrases(self, text: str) -> List[Dict[str, Any]]:
+        """The content lexicon's phrases in `text` (built-in plus the policy's `[lexicon]`),
+        each with its category, language, text as written, offset and sentence number.
+
+        >>> [(m["category"], m["text"]) for m in Engine().find_phrases("请尽快付款")]
+        [('urgency', '尽快'), ('payment', '付款')]
+        >>> found = Engine().find_phrases("Our bank details have changed.")
+        >>> [m["text"] for m in found if m["category"] == "bank_change"]
+        ['Our bank details have changed']
+        """
+        return json.loads(self._native.find_phrases_json(text))
+
 
 def rules() -> List[Dict[str, Any]]:
     """The rule catalogue: id, family, default weight, description, references..."""

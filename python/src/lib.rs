@@ -88,6 +88,12 @@ impl Engine {
             .transpose()
             .map_err(|e| MailriskError::new_err(e.to_string()))
     }
+
+    /// The content lexicon's phrases in `text`, as JSON text (a list).
+    fn find_phrases_json(&self, text: &str) -> PyResult<String> {
+        serde_json::to_string(&self.inner.find_phrases(text))
+            .map_err(|e| MailriskError::new_err(e.to_string()))
+    }
 }
 
 /// The rule catalogue as JSON text.

@@ -89,3 +89,14 @@ def test_check_domain():
     assert engine.check_domain("mail.acme-trade.com") is None
     with pytest.raises(ValueError):
         engine.check_domain("not a domain")
+
+
+def test_find_phrases_with_policy_additions():
+    engine = mailrisk.Engine('[lexicon]\nsecrecy = ["project falcon"]\n')
+    found = engine.find_phrases("About PROJECT FALCON: keep this confidential.\nNeue Bankverbindung!")
+    cats = {(m["category"], m["lang"]) for m in found}
+    assert ("secrecy", "policy") in cats and ("secrecy", "en") in cats
+    change = next(m for m in found if m["category"] == "bank_change")
+    assert change["text"] == "Neue Bankverbindung" and change["sentence"] == 1
+    with pytest.raises(mailrisk.PolicyError, match=r"lexicon\.secret"):
+        mailrisk.Engine('[lexicon]\nsecret = ["x"]\n')
