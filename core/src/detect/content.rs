@@ -222,8 +222,8 @@ pub(crate) fn quoted_from(text: &str) -> usize {
         if reply_header {
             return offset;
         }
-        if prev_from.is_some() && (starts(l, "sent:") || starts(l, "date:")) {
-            return prev_from.unwrap_or(offset);
+        if let Some(from_line) = prev_from.filter(|_| starts(l, "sent:") || starts(l, "date:")) {
+            return from_line;
         }
         prev_from = starts(l, "from:").then_some(offset);
         offset += line.len();

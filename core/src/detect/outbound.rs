@@ -22,8 +22,25 @@ pub(crate) fn check(
     if recipients.is_empty() {
         return;
     }
-    personal_account(view, engine, ctx, reading, &recipients, out);
-    pi_without_finance(view, engine, ctx, reading, &recipients, out);
+    let m = Outgoing {
+        view,
+        engine,
+        ctx,
+        reading,
+        recipients,
+    };
+    personal_account(&m, out);
+    pi_without_finance(&m, out);
+}
+
+/// An outgoing message with what both outbound rules read.
+struct Outgoing<'a> {
+    view: &'a MessageView,
+    engine: &'a Engine,
+    ctx: &'a MessageContext,
+    reading: &'a Reading<'a>,
+    /// Recipients outside the organisation.
+    recipients: Vec<String>,
 }
 
 /// Recipients (envelope, To, Cc) outside the organisation, lowercased, each once.
@@ -89,15 +106,16 @@ fn resembles(recipient: &str, sender_name: Option<&str>, sender_addr: Option<&st
 }
 
 /// `outbound.personal_account`.
-fn personal_account(
-    view: &MessageView,
-    engine: &Engine,
-    ctx: &MessageContext,
-    reading: &Reading<'_>,
-    recipients: &[String],
-    out: &mut Findings<'_>,
-) {
-    let freemail: Vec<&String> = recipients
+fn personal_account(m: &Outgoing<'_>, out: &mut Findings<'_>) {
+    let Outgoing {
+        view,
+        engine,
+        ctx,
+        reading,
+        ..
+    } = *m;
+    let freemail: Vec<&String> = m
+        .recipients
         .iter()
         .filter(|r| crate::domain::address_org(r).is_some_and(|o| engine.freemail.contains_org(&o)))
         .collect();
@@ -142,14 +160,14 @@ fn personal_account(
 }
 
 /// `outbound.pi_without_finance`: off until `outbound.finance_mailboxes` is set.
-fn pi_without_finance(
-    view: &MessageView,
-    engine: &Engine,
-    ctx: &MessageContext,
-    reading: &Reading<'_>,
-    recipients: &[String],
-    out: &mut Findings<'_>,
-) {
+fn pi_without_finance(m: &Outgoing<'_>, out: &mut Findings<'_>) {
+    let Outgoing {
+        view,
+        engine,
+        ctx,
+        reading,
+        ..
+    } = *m;
     if engine.finance_mailboxes.is_empty() {
         return;
     }
@@ -173,7 +191,7 @@ fn pi_without_finance(
     else {
         return;
     };
-    let shown: Vec<&str> = recipients.iter().take(3).map(String::as_str).collect();
+    let shown: Vec<&str> = m.recipients.iter().take(3).map(String::as_str).collect();
     out.add(
         &PI_WITHOUT_FINANCE,
         1.0,

@@ -393,3 +393,41 @@ fn every_content_rule_in_every_language() {
         }
     }
 }
+
+#[test]
+fn reply_headers_start_the_quoted_history() {
+    use super::quoted_from;
+    for (text, header) in [
+        (
+            "New text.\r\n\r\nOn Mon, 3 Nov 2026 at 10:00, A <a@x.example> wrote:\r\n> old\r\n",
+            "On Mon",
+        ),
+        (
+            "New.\r\n-----Original Message-----\r\nFrom: A\r\n",
+            "-----Original",
+        ),
+        (
+            "New.\r\n\r\nFrom: Zhang Min <z@acme-trade.com>\r\nSent: Monday\r\nTo: B\r\n",
+            "From: Zhang",
+        ),
+        (
+            "新的内容\r\n\r\n发件人： 张敏\r\n发送时间： 2026年11月3日\r\n",
+            "发件人",
+        ),
+        (
+            "Neu.\r\nAm 3. Nov. 2026 schrieb A <a@x.example> schrieb:\r\n",
+            "Am 3.",
+        ),
+    ] {
+        let at = quoted_from(text);
+        assert!(
+            text[at..].starts_with(header),
+            "{text:?} -> {:?}",
+            &text[at..]
+        );
+    }
+    // A From: line that is not followed by Sent:/Date: is text, and forwarded mail is not
+    // quoted history.
+    let fwd = "FYI\r\n---------- Forwarded message ---------\r\nFrom: A\r\nSubject: x\r\n\r\nbody";
+    assert_eq!(quoted_from(fwd), fwd.len());
+}
