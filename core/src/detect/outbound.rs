@@ -107,13 +107,7 @@ fn resembles(recipient: &str, sender_name: Option<&str>, sender_addr: Option<&st
 
 /// `outbound.personal_account`.
 fn personal_account(m: &Outgoing<'_>, out: &mut Findings<'_>) {
-    let Outgoing {
-        view,
-        engine,
-        ctx,
-        reading,
-        ..
-    } = *m;
+    let (view, engine, ctx, reading) = (m.view, m.engine, m.ctx, m.reading);
     let freemail: Vec<&String> = m
         .recipients
         .iter()
@@ -161,13 +155,7 @@ fn personal_account(m: &Outgoing<'_>, out: &mut Findings<'_>) {
 
 /// `outbound.pi_without_finance`: off until `outbound.finance_mailboxes` is set.
 fn pi_without_finance(m: &Outgoing<'_>, out: &mut Findings<'_>) {
-    let Outgoing {
-        view,
-        engine,
-        ctx,
-        reading,
-        ..
-    } = *m;
+    let (view, engine, ctx, reading) = (m.view, m.engine, m.ctx, m.reading);
     if engine.finance_mailboxes.is_empty() {
         return;
     }
