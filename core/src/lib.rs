@@ -39,6 +39,7 @@
 // Every public item is part of the documented API.
 #![deny(missing_docs)]
 
+mod auth;
 mod banking;
 mod context;
 mod detect;

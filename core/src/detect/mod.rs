@@ -2,6 +2,7 @@
 //! [`MessageView`](crate::message::MessageView), and never talks to another detector.
 
 mod attachments;
+mod auth;
 mod banking;
 mod content;
 mod identity;
@@ -26,8 +27,10 @@ pub(crate) fn run(
     let reading = content::Reading::new(view, engine);
     match ctx.direction() {
         Direction::Inbound | Direction::Internal => {
+            let authentication = crate::auth::Authentication::read(view, engine);
+            auth::check(view, &authentication, out);
             identity::check(view, engine, ctx, out);
-            sender::check(view, engine, ctx, out);
+            sender::check(view, engine, ctx, &authentication, out);
             links::check(view, engine, out);
             attachments::check(view, out);
         }

@@ -1,5 +1,6 @@
 //! `sender.*` rules: the addresses a reply or bounce would go to.
 
+use crate::auth::Authentication;
 use crate::context::{Direction, MessageContext};
 use crate::detect::links::match_strength;
 use crate::detect::{is_partner_contact, recipient_addresses, Contact};
@@ -15,12 +16,13 @@ pub(crate) fn check(
     view: &MessageView,
     engine: &Engine,
     ctx: &MessageContext,
+    auth: &Authentication,
     out: &mut Findings<'_>,
 ) {
     reply_to_mismatch(view, engine, ctx, out);
     lookalike_domain(view, engine, ctx, out);
     freemail_impersonation(view, engine, ctx, out);
-    own_domain_spoof(view, engine, ctx, out);
+    own_domain_spoof(view, engine, ctx, auth, out);
     first_contact(view, engine, ctx, out);
 }
 
@@ -152,6 +154,7 @@ fn own_domain_spoof(
     view: &MessageView,
     engine: &Engine,
     ctx: &MessageContext,
+    auth: &Authentication,
     out: &mut Findings<'_>,
 ) {
     if !matches!(ctx.direction(), Direction::Inbound) {
@@ -175,10 +178,19 @@ fn own_domain_spoof(
             .find(|ip| !ip.is_loopback())
     });
     let networks = &engine.policy.organisation.internal_networks;
-    let (client, basis, strength) = match client {
-        Some(ip) if networks.iter().any(|n| n.contains(ip)) => return,
-        Some(ip) => (ip.to_string(), "client_outside", 1.0),
-        None => ("unknown".to_string(), "inbound", 0.7),
+    // The organisation's own server's word comes first: an aligned pass is an authorised
+    // sender (a CRM, a ticket system); a failure is a forgery wherever it came from.
+    let shown = client.map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
+    let (client, basis, strength) = if auth.has_results() && auth.aligned_pass(org) {
+        return;
+    } else if auth.has_results() && auth_failed(auth) {
+        (shown, "auth_fail", 1.0)
+    } else {
+        match client {
+            Some(ip) if networks.iter().any(|n| n.contains(ip)) => return,
+            Some(_) => (shown, "client_outside", 1.0),
+            None => (shown, "inbound", 0.7),
+        }
     };
     out.add(
         &OWN_DOMAIN_SPOOF,
@@ -188,6 +200,16 @@ fn own_domain_spoof(
             .with("client", client)
             .with("basis", basis),
     );
+}
+
+/// Whether the trusted results say the message failed authentication: DMARC fail, or SPF or
+/// DKIM failing (the caller has already ruled out an aligned pass).
+fn auth_failed(auth: &Authentication) -> bool {
+    let failed = |m: &str| {
+        auth.result(m)
+            .is_some_and(|r| matches!(r.result.as_str(), "fail" | "softfail"))
+    };
+    failed("dmarc") || failed("spf") || failed("dkim")
 }
 
 /// `sender.first_contact`: the host's history does not know the sender.

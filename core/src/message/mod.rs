@@ -104,6 +104,18 @@ pub(crate) struct Hop {
     pub(crate) by_host: Option<String>,
 }
 
+/// One `Authentication-Results` (or `ARC-Authentication-Results`) header field, with where it
+/// stands in the header section: the trust boundary is drawn by the Received chain.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ResultsHeader {
+    /// The field value, unfolded and trimmed.
+    pub(crate) value: String,
+    /// Whether it is an `ARC-Authentication-Results` field.
+    pub(crate) arc: bool,
+    /// How many Received fields stand above it.
+    pub(crate) received_above: usize,
+}
+
 /// Mailing-list markers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct ListInfo {
@@ -179,8 +191,8 @@ pub(crate) struct MessageView {
     pub(crate) message_id: Option<String>,
     pub(crate) date: Option<String>,
     pub(crate) received: Vec<Hop>,
-    pub(crate) auth_results: Vec<String>,
-    pub(crate) arc_auth_results: Vec<String>,
+    /// `Authentication-Results` and `ARC-Authentication-Results` fields, top first.
+    pub(crate) auth_results: Vec<ResultsHeader>,
     pub(crate) list: ListInfo,
     /// Decoded body text of all readable parts, separated by blank lines.
     pub(crate) text: String,

@@ -7,7 +7,7 @@ use mail_parser::{
 
 use super::{
     addresses_in, archive, html, sniff, urls, Attachment, FromField, Hop, LimitHit, Mailbox,
-    MessageView, Url,
+    MessageView, ResultsHeader, Url,
 };
 use crate::policy::Limits;
 
@@ -138,8 +138,13 @@ fn read_headers(message: &Message<'_>, limits: &Limits, view: &mut MessageView) 
             }
             HeaderName::ListId => view.list.list_id = text(value).or(Some(String::new())),
             HeaderName::ListUnsubscribe => view.list.unsubscribe = true,
-            HeaderName::AuthenticationResults => view.auth_results.push(raw_text(raw, h)),
-            HeaderName::ArcAuthenticationResults => view.arc_auth_results.push(raw_text(raw, h)),
+            HeaderName::AuthenticationResults | HeaderName::ArcAuthenticationResults => {
+                view.auth_results.push(ResultsHeader {
+                    value: unfold(&raw_text(raw, h)),
+                    arc: h.name == HeaderName::ArcAuthenticationResults,
+                    received_above: view.received.len(),
+                });
+            }
             HeaderName::Other(name) if name.eq_ignore_ascii_case("Precedence") => {
                 view.list.precedence = Some(raw_text(raw, h).to_ascii_lowercase());
             }
@@ -154,6 +159,17 @@ fn raw_text(raw: &[u8], h: &mail_parser::Header<'_>) -> String {
         .get(h.offset_start as usize..h.offset_end as usize)
         .unwrap_or_default();
     String::from_utf8_lossy(bytes).trim().to_string()
+}
+
+/// A folded header value on one line: each line break and the whitespace around it become one
+/// space.
+fn unfold(value: &str) -> String {
+    value
+        .split(['\r', '\n'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Walks the MIME tree iteratively (no recursion, so hostile nesting cannot exhaust the stack).
@@ -429,8 +445,11 @@ mod tests {
         assert_eq!(v.received.len(), 1);
         assert_eq!(v.received[0].from_ip, "203.0.113.25".parse().ok());
         assert_eq!(v.received[0].by_host.as_deref(), Some("mx.acme-trade.com"));
+        assert_eq!(v.auth_results[0].received_above, 1);
         assert!(
-            v.auth_results[0].starts_with("mx.acme-trade.com; spf=pass"),
+            v.auth_results[0]
+                .value
+                .starts_with("mx.acme-trade.com; spf=pass"),
             "{:?}",
             v.auth_results
         );

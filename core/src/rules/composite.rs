@@ -10,7 +10,8 @@ pub(crate) static BEC_PAYMENT_REQUEST: Rule = Rule {
     summary: "Impersonation combined with a payment or bank-detail request: the BEC pattern.",
     description: "One finding that the sender is not who they seem (lookalike domain, display \
         name of a protected person, own-domain spoof, a partner on free mail, a Reply-To \
-        elsewhere, first contact) and one that the message moves money (changed bank details, \
+        elsewhere, first contact, a display name showing another address or a brand, a DMARC \
+        failure, a forged Authentication-Results header) and one that the message moves money (changed bank details, \
         new account numbers, an account not on record, gift cards). Either alone has innocent \
         explanations; together they are how business e-mail compromise steals payments, so the \
         verdict is raised to critical.",

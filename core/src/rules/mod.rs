@@ -10,10 +10,12 @@
 
 use serde::Serialize;
 
+mod auth;
 mod composite;
 mod content;
 mod outbound;
 
+pub(crate) use auth::{DKIM_FAIL, DMARC_FAIL, FORGED_RESULTS_HEADER, NONE as AUTH_NONE, SPF_FAIL};
 pub(crate) use composite::BEC_PAYMENT_REQUEST;
 pub(crate) use content::{
     AUTHORITY, BANK_DETAIL_CHANGE, CREDENTIAL_LURE, GIFT_CARDS, PAYMENT_URGENCY, PHONE_HARVESTING,
@@ -44,6 +46,8 @@ pub enum Family {
     Outbound,
     /// Combinations of other findings.
     Composite,
+    /// Sender authentication: SPF, DKIM, DMARC, ARC.
+    Auth,
 }
 
 impl Family {
@@ -59,6 +63,7 @@ impl Family {
             Family::Content => "content",
             Family::Outbound => "outbound",
             Family::Composite => "composite",
+            Family::Auth => "auth",
         }
     }
 }
@@ -320,19 +325,24 @@ pub(crate) static OWN_DOMAIN_SPOOF: Rule = Rule {
         arrived from outside: the host scored it as inbound and the connecting client (from \
         `MessageContext::client_ip`, else the topmost Received hop, which the receiving server \
         wrote) is not in `organisation.internal_networks`. Forged own-domain mail from \
-        \"the boss\" is the classic CEO-fraud opening.",
+        \"the boss\" is the classic CEO-fraud opening. When the organisation's own server \
+        reports that the message fails authentication for the domain (a trusted \
+        Authentication-Results header: DMARC fail, or SPF/DKIM failing with nothing aligned \
+        passing), the finding is at full strength whatever the client address.",
     false_positives: "Third-party services that send as your domain (CRM, ticketing, \
-        newsletters) arrive from outside. Until sender authentication feeds this rule, list \
-        their networks in `organisation.internal_networks`. Without a known client address the \
-        rule weighs less.",
+        newsletters) arrive from outside. When a trusted Authentication-Results header shows \
+        an aligned pass (DMARC, or SPF or DKIM for the organisation's domain), the message is \
+        not reported; without authentication results, list their networks in \
+        `organisation.internal_networks`. Without a known client address the rule weighs less.",
     references: &[
         "FBI IC3 Public Service Announcement I-091019-PSA (BEC)",
         "rspamd rules (FORGED_SENDER, own-domain spoofing composites)",
+        "RFC 7489 (DMARC)",
     ],
     evidence: &[
         ("from", "the From address"),
         ("client", "the connecting client's IP address, or \"unknown\""),
-        ("basis", "client_outside (a client address outside the internal networks) | inbound (only the direction says so)"),
+        ("basis", "auth_fail (the organisation's server reports failed authentication) | client_outside (a client address outside the internal networks) | inbound (only the direction says so)"),
     ],
     explain_en: "The message claims to come from your own domain ({from}) but arrived from outside ({client}).",
     explain_zh: "邮件自称来自本单位域名（{from}），却是从外部（{client}）发来的。",
@@ -791,6 +801,11 @@ static CATALOGUE: &[&Rule] = &[
     &HTML_CREDENTIAL_FORM,
     &MACRO_OFFICE,
     &TYPE_MISMATCH,
+    &FORGED_RESULTS_HEADER,
+    &DMARC_FAIL,
+    &SPF_FAIL,
+    &DKIM_FAIL,
+    &AUTH_NONE,
     &BANK_DETAIL_CHANGE,
     &PAYMENT_URGENCY,
     &SECRECY,

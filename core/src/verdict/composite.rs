@@ -24,6 +24,8 @@ const IMPERSONATION: &[&str] = &[
     "sender.freemail_impersonation",
     "sender.first_contact",
     "sender.reply_to_mismatch",
+    "auth.dmarc_fail",
+    "auth.forged_results_header",
 ];
 
 /// Rules that say the message moves money somewhere new.

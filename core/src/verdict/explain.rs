@@ -134,6 +134,18 @@ const TERMS: &[(&str, &str, &str)] = &[
     ("aba_routing", "US routing number", "美国银行路由号"),
     ("bank_card", "bank card number", "银行卡号"),
     ("account_number", "account number", "银行账号"),
+    // auth.* softening and DMARC policies, sender.own_domain_spoof basis
+    ("mailing_list", "mailing list", "邮件列表"),
+    (
+        "arc",
+        "forwarded, ARC chain validated",
+        "经转发且 ARC 链已验证",
+    ),
+    ("reject", "reject", "拒收（reject）"),
+    ("quarantine", "quarantine", "隔离（quarantine）"),
+    ("unknown", "not reported", "未报告"),
+    ("none", "none (monitoring only)", "none（仅监测）"),
+    ("auth_fail", "fails authentication", "认证失败"),
     // content.* places and outbound.personal_account
     ("subject", "subject", "邮件主题"),
     ("body", "message text", "邮件正文"),
