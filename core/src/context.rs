@@ -43,6 +43,8 @@ pub struct MessageContext {
     client_ip: Option<IpAddr>,
     helo: Option<String>,
     known: Option<KnownFn>,
+    #[cfg(feature = "verify")]
+    dns: Option<std::sync::Arc<crate::DnsRecords>>,
 }
 
 impl fmt::Debug for MessageContext {
@@ -54,7 +56,7 @@ impl fmt::Debug for MessageContext {
             .field("client_ip", &self.client_ip)
             .field("helo", &self.helo)
             .field("known_correspondent", &self.known.is_some())
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -73,7 +75,26 @@ impl MessageContext {
             client_ip: None,
             helo: None,
             known: None,
+            #[cfg(feature = "verify")]
+            dns: None,
         }
+    }
+
+    /// DNS records for offline verification of DKIM, SPF, DMARC and ARC (feature `verify`):
+    /// the message is verified with mail-auth against these records only (any other name is
+    /// NXDOMAIN, nothing is looked up), and the results are trusted ahead of the MTA's
+    /// `Authentication-Results`. SPF needs [`client_ip`](Self::client_ip),
+    /// [`helo`](Self::helo) and [`envelope_from`](Self::envelope_from) too.
+    #[cfg(feature = "verify")]
+    pub fn dns_records(mut self, dns: std::sync::Arc<crate::DnsRecords>) -> Self {
+        self.dns = Some(dns);
+        self
+    }
+
+    /// The DNS records for offline verification, if any.
+    #[cfg(feature = "verify")]
+    pub fn get_dns_records(&self) -> Option<&crate::DnsRecords> {
+        self.dns.as_deref()
     }
     /// A message received from outside the organisation.
     pub fn inbound() -> Self {

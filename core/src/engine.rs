@@ -152,7 +152,11 @@ impl Engine {
     pub fn score_message(&self, raw: &[u8], ctx: &MessageContext) -> Verdict {
         let view = self.parser.parse(raw, &self.policy.limits);
         let mut findings = Findings::new(&self.settings);
-        detect::run(&view, self, ctx, &mut findings);
+        // Verification reads the same bounded input as the parser.
+        let bounded = raw
+            .get(..self.policy.limits.max_message_bytes)
+            .unwrap_or(raw);
+        detect::run(bounded, &view, self, ctx, &mut findings);
         let summary = MessageSummary {
             from: view
                 .author()

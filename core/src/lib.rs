@@ -52,6 +52,8 @@ mod policy;
 mod rules;
 mod verdict;
 
+#[cfg(feature = "verify")]
+pub use auth::verify::{DnsFileError, DnsRecords};
 pub use context::{Direction, MessageContext};
 pub use domain::lookalike::{
     InvalidDomain, Lookalike, LookalikeDetail, ProtectedSource, Technique,

@@ -104,6 +104,20 @@ struct ScanArgs {
     #[arg(long, value_enum)]
     lang: Option<LangArg>,
     /// Files or directories to scan.
+    /// DNS records for offline DKIM/SPF/DMARC/ARC verification: one `NAME TYPE DATA` per line
+    /// (TXT, A, AAAA, MX, PTR; see docs/dns-records.md). Names not in the file are NXDOMAIN;
+    /// nothing is looked up.
+    #[arg(long, value_name = "FILE")]
+    dns: Option<PathBuf>,
+    /// The connecting client's address, for SPF (and own-domain checks).
+    #[arg(long, value_name = "IP")]
+    client_ip: Option<std::net::IpAddr>,
+    /// The HELO/EHLO name the client gave, for SPF.
+    #[arg(long, value_name = "NAME")]
+    helo: Option<String>,
+    /// The envelope sender (MAIL FROM), for SPF and DMARC.
+    #[arg(long, value_name = "ADDRESS")]
+    mail_from: Option<String>,
     #[arg(required = true)]
     paths: Vec<PathBuf>,
 }
@@ -231,6 +245,16 @@ fn scan(args: ScanArgs) -> Result<ExitCode, String> {
     };
     let max_bytes = policy.limits.max_message_bytes;
     let engine = Engine::new(policy).map_err(|e| e.to_string())?;
+    let dns = match &args.dns {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let records = mailrisk::DnsRecords::parse(&text)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            Some(std::sync::Arc::new(records))
+        }
+        None => None,
+    };
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let mut totals = report::Totals::default();
@@ -257,7 +281,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode, String> {
                     return;
                 }
             };
-            let ctx = context(&args, &mail.bytes);
+            let ctx = context(&args, &mail.bytes, dns.as_ref());
             let verdict = engine.score_message(&mail.bytes, &ctx);
             let written = match args.format {
                 Format::Jsonl => report::jsonl(&mut out, &mail, &verdict),
@@ -310,7 +334,29 @@ fn scan(args: ScanArgs) -> Result<ExitCode, String> {
 }
 
 /// The scoring context for one message from the command-line options.
-fn context(args: &ScanArgs, raw: &[u8]) -> MessageContext {
+fn context(
+    args: &ScanArgs,
+    raw: &[u8],
+    dns: Option<&std::sync::Arc<mailrisk::DnsRecords>>,
+) -> MessageContext {
+    let mut ctx = direction(args, raw);
+    if let Some(ip) = args.client_ip {
+        ctx = ctx.client_ip(ip);
+    }
+    if let Some(helo) = &args.helo {
+        ctx = ctx.helo(helo.clone());
+    }
+    if let Some(from) = &args.mail_from {
+        ctx = ctx.envelope_from(from.clone());
+    }
+    if let Some(dns) = dns {
+        ctx = ctx.dns_records(dns.clone());
+    }
+    ctx
+}
+
+/// The direction part of the context.
+fn direction(args: &ScanArgs, raw: &[u8]) -> MessageContext {
     match args.direction {
         DirectionArg::Inbound => MessageContext::inbound(),
         DirectionArg::Internal => MessageContext::internal(),

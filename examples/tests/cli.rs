@@ -577,3 +577,112 @@ fn phrases_shows_what_the_lexicon_finds() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("lexicon.secret"));
 }
+
+/// A partner's message, the partner's SPF and DMARC records, and scans with a client inside
+/// and outside the SPF range.
+fn dns_case(dir: &std::path::Path) -> (PathBuf, PathBuf) {
+    let mail = dir.join("partner.eml");
+    std::fs::write(
+        &mail,
+        "From: Anna <anna@partner.example>\r\nTo: ap@acme-trade.com\r\nSubject: Invoice\r\n\r\nSee the invoice.\r\n",
+    )
+    .expect("write mail");
+    let dns = dir.join("records.txt");
+    std::fs::write(
+        &dns,
+        "# the partner's records\npartner.example TXT \"v=spf1 ip4:192.0.2.0/24 -all\"\n_dmarc.partner.example TXT v=DMARC1; p=reject\n",
+    )
+    .expect("write records");
+    (mail, dns)
+}
+
+fn scan_with_dns(
+    prefix: &[&str],
+    mail: &std::path::Path,
+    dns: &std::path::Path,
+    ip: &str,
+) -> Output {
+    let mut cmd = if prefix.is_empty() {
+        bin()
+    } else {
+        let mut c = Command::new(prefix[0]);
+        c.args(&prefix[1..]).arg(env!("CARGO_BIN_EXE_mailrisk"));
+        c.current_dir(root());
+        c
+    };
+    cmd.args([
+        "scan",
+        "--dns",
+        dns.to_str().expect("path"),
+        "--client-ip",
+        ip,
+        "--helo",
+        "mail.partner.example",
+        "--mail-from",
+        "billing@partner.example",
+        mail.to_str().expect("path"),
+    ]);
+    cmd.output().expect("run mailrisk")
+}
+
+#[test]
+fn offline_verification_with_a_records_file() {
+    let dir = temp_dir("dns");
+    let (mail, dns) = dns_case(&dir);
+    let rules = |o: &Output| -> Vec<String> {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let line: serde_json::Value = serde_json::from_str(stdout(o).trim()).expect("json");
+        line["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["rule"].as_str().expect("rule").to_string())
+            .collect()
+    };
+    let outside = rules(&scan_with_dns(&[], &mail, &dns, "198.51.100.7"));
+    assert!(
+        outside.contains(&"auth.spf_fail".to_string()),
+        "{outside:?}"
+    );
+    assert!(
+        outside.contains(&"auth.dmarc_fail".to_string()),
+        "{outside:?}"
+    );
+    let inside = rules(&scan_with_dns(&[], &mail, &dns, "192.0.2.25"));
+    assert!(inside.iter().all(|r| !r.starts_with("auth.")), "{inside:?}");
+    // A broken records file is a usage error naming the line.
+    std::fs::write(
+        &dns,
+        "partner.example TXT ok\npartner.example A not-an-ip\n",
+    )
+    .expect("write");
+    let o = scan_with_dns(&[], &mail, &dns, "192.0.2.25");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("line 2"));
+}
+
+/// Verification performs no network access: the same scan inside a network namespace with no
+/// interfaces (`unshare -n`) gives the same verdict. Skipped, saying so, where the machine
+/// cannot create one.
+#[test]
+fn offline_verification_needs_no_network() {
+    if !Command::new("unshare")
+        .args(["-n", "true"])
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        eprintln!("skipped: unshare -n is not available here");
+        return;
+    }
+    let dir = temp_dir("dns-netns");
+    let (mail, dns) = dns_case(&dir);
+    let plain = scan_with_dns(&[], &mail, &dns, "198.51.100.7");
+    let isolated = scan_with_dns(&["unshare", "-n"], &mail, &dns, "198.51.100.7");
+    assert!(
+        isolated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&isolated.stderr)
+    );
+    assert_eq!(stdout(&isolated), stdout(&plain));
+    assert!(stdout(&isolated).contains("auth.dmarc_fail"));
+}

@@ -12,6 +12,8 @@
 //! `adkim`/`aspf` tags.
 
 pub(crate) mod results;
+#[cfg(feature = "verify")]
+pub(crate) mod verify;
 
 use crate::domain::registrable;
 use crate::engine::Engine;
@@ -35,7 +37,37 @@ fn under_any(host: &str, ids: &[String]) -> bool {
 }
 
 impl Authentication {
-    pub(crate) fn read(view: &MessageView, engine: &Engine) -> Authentication {
+    /// The trusted results for a message: its own verification when the context carries DNS
+    /// records (feature `verify`), then the trusted `Authentication-Results` headers.
+    pub(crate) fn read(
+        raw: &[u8],
+        view: &MessageView,
+        engine: &Engine,
+        ctx: &crate::MessageContext,
+    ) -> Authentication {
+        #[cfg_attr(not(feature = "verify"), allow(unused_mut))]
+        let mut auth = Authentication::from_headers(view, engine);
+        #[cfg(feature = "verify")]
+        if let Some(dns) = ctx.get_dns_records() {
+            let helo = ctx.get_helo().unwrap_or_default();
+            let envelope = ctx.get_client_ip().map(|client_ip| verify::Envelope {
+                client_ip,
+                helo,
+                mail_from: ctx.get_envelope_from().unwrap_or_default(),
+            });
+            match verify::verify(raw, envelope.as_ref(), dns) {
+                Ok(results) => auth.trusted.insert(0, results),
+                // Unreadable input has no authentication to verify; a verifier that waited
+                // for DNS is a bug, caught in tests.
+                Err(e) => debug_assert!(e == verify::VerifyError::Unreadable, "{e}"),
+            }
+        }
+        #[cfg(not(feature = "verify"))]
+        let _ = (raw, ctx);
+        auth
+    }
+
+    fn from_headers(view: &MessageView, engine: &Engine) -> Authentication {
         let trusted_ids: Vec<String> = engine
             .policy
             .auth

@@ -18,6 +18,7 @@ use crate::verdict::Findings;
 
 /// Runs every detector that applies to the message's direction.
 pub(crate) fn run(
+    raw: &[u8],
     view: &MessageView,
     engine: &Engine,
     ctx: &MessageContext,
@@ -27,7 +28,7 @@ pub(crate) fn run(
     let reading = content::Reading::new(view, engine);
     match ctx.direction() {
         Direction::Inbound | Direction::Internal => {
-            let authentication = crate::auth::Authentication::read(view, engine);
+            let authentication = crate::auth::Authentication::read(raw, view, engine, ctx);
             auth::check(view, &authentication, out);
             identity::check(view, engine, ctx, out);
             sender::check(view, engine, ctx, &authentication, out);
