@@ -9,7 +9,12 @@ use crate::verdict::{Evidence, Findings};
 /// Failures of SPF and DMARC on list or forwarded mail keep this share.
 const SOFTENED: f64 = 0.3;
 
-pub(crate) fn check(view: &MessageView, auth: &Authentication, out: &mut Findings<'_>) {
+pub(crate) fn check(
+    view: &MessageView,
+    auth: &Authentication,
+    trusted_sealers: &[String],
+    out: &mut Findings<'_>,
+) {
     for (id, position) in auth.forged.iter().take(1) {
         out.add(
             &FORGED_RESULTS_HEADER,
@@ -22,11 +27,17 @@ pub(crate) fn check(view: &MessageView, auth: &Authentication, out: &mut Finding
     if !auth.has_results() {
         return;
     }
-    // Mailing lists and forwarders break SPF and DKIM; a trusted server that validated the ARC
-    // chain (arc=pass) vouches for the original authentication.
+    // Mailing lists and forwarders break SPF and DKIM; a validated ARC chain (arc=pass) last
+    // sealed by a sealer the policy trusts vouches for the original authentication.
+    let trusted_seal = view.arc_sealer.as_deref().is_some_and(|d| {
+        let org = crate::domain::registrable(d);
+        trusted_sealers
+            .iter()
+            .any(|t| crate::domain::registrable(t) == org)
+    });
     let softened = if view.list.is_list() {
         "mailing_list"
-    } else if auth.result("arc").is_some_and(|r| r.result == "pass") {
+    } else if trusted_seal && auth.result("arc").is_some_and(|r| r.result == "pass") {
         "arc"
     } else {
         "no"

@@ -29,7 +29,12 @@ pub(crate) fn run(
     match ctx.direction() {
         Direction::Inbound | Direction::Internal => {
             let authentication = crate::auth::Authentication::read(raw, view, engine, ctx);
-            auth::check(view, &authentication, out);
+            auth::check(
+                view,
+                &authentication,
+                &engine.policy.auth.trusted_arc_sealers,
+                out,
+            );
             identity::check(view, engine, ctx, out);
             sender::check(view, engine, ctx, &authentication, out);
             links::check(view, engine, out);

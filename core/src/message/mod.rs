@@ -193,6 +193,8 @@ pub(crate) struct MessageView {
     pub(crate) received: Vec<Hop>,
     /// `Authentication-Results` and `ARC-Authentication-Results` fields, top first.
     pub(crate) auth_results: Vec<ResultsHeader>,
+    /// The sealing domain (`d=`) of the `ARC-Seal` with the highest instance (`i=`), lowercased.
+    pub(crate) arc_sealer: Option<String>,
     pub(crate) list: ListInfo,
     /// Decoded body text of all readable parts, separated by blank lines.
     pub(crate) text: String,

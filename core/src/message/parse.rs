@@ -91,6 +91,7 @@ fn read_headers(message: &Message<'_>, limits: &Limits, view: &mut MessageView) 
         });
     }
     let raw = message.raw_message();
+    let mut arc_instance = 0u32;
     for h in headers.iter().take(limits.max_headers) {
         let value = h.value();
         match &h.name {
@@ -138,6 +139,22 @@ fn read_headers(message: &Message<'_>, limits: &Limits, view: &mut MessageView) 
             }
             HeaderName::ListId => view.list.list_id = text(value).or(Some(String::new())),
             HeaderName::ListUnsubscribe => view.list.unsubscribe = true,
+            HeaderName::ArcSeal => {
+                let seal = raw_text(raw, h);
+                let tag = |name: &str| {
+                    seal.split(';').find_map(|t| {
+                        let (k, v) = t.split_once('=')?;
+                        (k.trim().eq_ignore_ascii_case(name)).then(|| v.trim().to_string())
+                    })
+                };
+                let instance: u32 = tag("i").and_then(|i| i.parse().ok()).unwrap_or(0);
+                if let Some(d) = tag("d") {
+                    if instance >= arc_instance {
+                        arc_instance = instance;
+                        view.arc_sealer = Some(d.to_ascii_lowercase());
+                    }
+                }
+            }
             HeaderName::AuthenticationResults | HeaderName::ArcAuthenticationResults => {
                 view.auth_results.push(ResultsHeader {
                     value: unfold(&raw_text(raw, h)),

@@ -82,6 +82,7 @@ pub(super) fn check(p: &Policy) -> Vec<PolicyIssue> {
     for (i, id) in p.auth.trusted_authserv_ids.iter().enumerate() {
         is.non_empty(format!("auth.trusted_authserv_ids[{i}]"), id);
     }
+    is.domains("auth.trusted_arc_sealers", &p.auth.trusted_arc_sealers);
     is.domains("allow.reply_to_domains", &p.allow.reply_to_domains);
     is.domains("lists.freemail", &p.lists.freemail);
     is.domains("lists.protected_domains", &p.lists.protected_domains);

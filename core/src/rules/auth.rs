@@ -54,7 +54,8 @@ pub(crate) static DMARC_FAIL: Rule = Rule {
         published policy (reject, quarantine, none) says how sure its owner is; a \"reject\" \
         domain failing is strong evidence of spoofing.",
     false_positives: "Mailing lists and forwarders break SPF and often DKIM. A message with list \
-        headers, or whose ARC chain the trusted server validated (arc=pass), keeps 30 %.",
+        headers, or whose ARC chain validated (arc=pass) and was last sealed by a domain in \
+        `auth.trusted_arc_sealers`, keeps 30 %.",
     references: &[
         RFC8601,
         "RFC 7489: Domain-based Message Authentication, Reporting, and Conformance (DMARC)",

@@ -234,3 +234,31 @@ fn record_files_are_checked_line_by_line() {
         Some(&["v=spf1 -all".to_string()][..])
     );
 }
+
+#[test]
+fn dmarc_alignment_modes() {
+    // Signed by a subdomain of the From domain: aligned in relaxed mode, not in strict.
+    let (raw, record) = signed("mail.partner.example", 11);
+    let dmarc = |tags: &str| {
+        let mut dns = DnsRecords::new();
+        dns.txt("s1._domainkey.mail.partner.example", record.as_str())
+            .txt(
+                "_dmarc.partner.example",
+                format!("v=DMARC1; p=quarantine{tags}"),
+            );
+        let r = verify(raw.as_bytes(), None, &dns).expect("verified");
+        (
+            result(&r, "dkim").to_string(),
+            result(&r, "dmarc").to_string(),
+        )
+    };
+    assert_eq!(dmarc(""), ("pass".into(), "pass".into()), "relaxed");
+    assert_eq!(dmarc("; adkim=s"), ("pass".into(), "fail".into()), "strict");
+    // No DMARC record at all: none, whatever DKIM says.
+    let mut dns = DnsRecords::new();
+    dns.txt("s1._domainkey.mail.partner.example", record.as_str());
+    assert_eq!(
+        result(&verify(raw.as_bytes(), None, &dns).unwrap(), "dmarc"),
+        "none"
+    );
+}

@@ -8,6 +8,7 @@ const POLICY: &str = r#"
     internal_networks = ["10.20.0.0/16"]
     [auth]
     trusted_authserv_ids = ["mx.acme-trade.com"]
+    trusted_arc_sealers = ["google.com"]
 "#;
 
 /// A message as our MX delivers it: our Received on top, then `results` (our header), then
@@ -130,10 +131,29 @@ fn lists_and_arc_soften_failures() {
         "policy.dmarc=quarantine",
         "policy.dmarc=quarantine; arc=pass",
     );
-    let v = scored(&delivered(&arc, "", "P <p@partner.example>", ""));
+    let sealed = |sealer: &str| {
+        format!("ARC-Seal: i=1; a=rsa-sha256; cv=none; d={sealer}; s=arc-2016; b=AbCd\n")
+    };
+    let v = scored(&delivered(
+        &arc,
+        &sealed("google.com"),
+        "P <p@partner.example>",
+        "",
+    ));
     assert_eq!(
         evidence(&v, "auth.dmarc_fail", "softened").as_deref(),
         Some("arc")
+    );
+    // A chain sealed by anyone else softens nothing.
+    let v = scored(&delivered(
+        &arc,
+        &sealed("forwarder.example"),
+        "P <p@partner.example>",
+        "",
+    ));
+    assert_eq!(
+        evidence(&v, "auth.dmarc_fail", "softened").as_deref(),
+        Some("no")
     );
 }
 
