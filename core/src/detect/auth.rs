@@ -2,8 +2,11 @@
 //! authentication (see [`crate::auth`]).
 
 use crate::auth::{org_of, Authentication};
+use crate::engine::Engine;
 use crate::message::MessageView;
-use crate::rules::{AUTH_NONE, DKIM_FAIL, DMARC_FAIL, FORGED_RESULTS_HEADER, SPF_FAIL};
+use crate::rules::{
+    AUTH_NONE, DKIM_FAIL, DMARC_FAIL, FORGED_RESULTS_HEADER, PARTNER_AUTHENTICATED, SPF_FAIL,
+};
 use crate::verdict::{Evidence, Findings};
 
 /// Failures of SPF and DMARC on list or forwarded mail keep this share.
@@ -11,10 +14,11 @@ const SOFTENED: f64 = 0.3;
 
 pub(crate) fn check(
     view: &MessageView,
+    engine: &Engine,
     auth: &Authentication,
-    trusted_sealers: &[String],
     out: &mut Findings<'_>,
 ) {
+    let trusted_sealers = &engine.policy.auth.trusted_arc_sealers;
     for (id, position) in auth.forged.iter().take(1) {
         out.add(
             &FORGED_RESULTS_HEADER,
@@ -45,6 +49,21 @@ pub(crate) fn check(
     let soft = if softened == "no" { 1.0 } else { SOFTENED };
     let from_org = view.author().and_then(|a| a.org.as_deref());
     let aligned = from_org.is_some_and(|o| auth.aligned_pass(o));
+    if let Some(org) = from_org.filter(|o| aligned && engine.partner_orgs.contains_org(o)) {
+        let policy = &engine.policy;
+        let partner = policy
+            .partners
+            .iter()
+            .map(|p| (&p.name, &p.domains))
+            .chain(policy.vendors.iter().map(|v| (&v.name, &v.domains)))
+            .find(|(_, domains)| domains.iter().any(|d| org_of(d) == org))
+            .map_or_else(|| org.to_string(), |(name, _)| name.clone());
+        out.add(
+            &PARTNER_AUTHENTICATED,
+            1.0,
+            Evidence::new().with("partner", partner).with("domain", org),
+        );
+    }
 
     if let Some(r) = auth.result("dmarc").filter(|r| r.result == "fail") {
         let policy = r

@@ -29,12 +29,7 @@ pub(crate) fn run(
     match ctx.direction() {
         Direction::Inbound | Direction::Internal => {
             let authentication = crate::auth::Authentication::read(raw, view, engine, ctx);
-            auth::check(
-                view,
-                &authentication,
-                &engine.policy.auth.trusted_arc_sealers,
-                out,
-            );
+            auth::check(view, engine, &authentication, out);
             identity::check(view, engine, ctx, out);
             sender::check(view, engine, ctx, &authentication, out);
             links::check(view, engine, out);

@@ -123,3 +123,29 @@ pub(crate) static NONE: Rule = Rule {
     explain_zh: "{authserv_id} 未发现本邮件有任何 SPF、DKIM 或 DMARC 认证。",
     renamed_from: &[],
 };
+
+/// `auth.partner_authenticated`
+pub(crate) static PARTNER_AUTHENTICATED: Rule = Rule {
+    id: "auth.partner_authenticated",
+    family: Family::Auth,
+    default_weight: 0.0,
+    summary: "The message is authenticated for a partner's or vendor's own domain.",
+    description: "The From domain belongs to a partner or vendor in the policy and passes \
+        aligned authentication (DMARC, or SPF or DKIM for that organisation). Recorded at no \
+        weight, it lowers the impersonation signals that such a message can still show \
+        (Reply-To elsewhere, an address in the display name, unusual characters, first contact) \
+        to half. What the message asks for is not lowered: a partner's mailbox can be stolen \
+        too, and a bank change from it is still reported in full.",
+    false_positives: "None: this finding lowers weights, it raises none.",
+    references: &[
+        RFC8601,
+        "rspamd composites with remove_weight (authenticated senders)",
+    ],
+    evidence: &[
+        ("partner", "the partner or vendor the domain belongs to"),
+        ("domain", "the From domain"),
+    ],
+    explain_en: "The message is authenticated for {domain}, the domain of {partner}.",
+    explain_zh: "本邮件通过了 {partner} 的域名 {domain} 的认证。",
+    renamed_from: &[],
+};

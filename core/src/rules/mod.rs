@@ -15,7 +15,10 @@ mod composite;
 mod content;
 mod outbound;
 
-pub(crate) use auth::{DKIM_FAIL, DMARC_FAIL, FORGED_RESULTS_HEADER, NONE as AUTH_NONE, SPF_FAIL};
+pub(crate) use auth::{
+    DKIM_FAIL, DMARC_FAIL, FORGED_RESULTS_HEADER, NONE as AUTH_NONE, PARTNER_AUTHENTICATED,
+    SPF_FAIL,
+};
 pub(crate) use composite::BEC_PAYMENT_REQUEST;
 pub(crate) use content::{
     AUTHORITY, BANK_DETAIL_CHANGE, CREDENTIAL_LURE, GIFT_CARDS, PAYMENT_URGENCY, PHONE_HARVESTING,
@@ -806,6 +809,7 @@ static CATALOGUE: &[&Rule] = &[
     &SPF_FAIL,
     &DKIM_FAIL,
     &AUTH_NONE,
+    &PARTNER_AUTHENTICATED,
     &BANK_DETAIL_CHANGE,
     &PAYMENT_URGENCY,
     &SECRECY,

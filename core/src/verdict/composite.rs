@@ -46,6 +46,39 @@ pub(crate) static COMPOSITES: &[Composite] = &[Composite {
     raises_to: Level::Critical,
 }];
 
+/// A discount: when a finding of `when` is present, the findings of `lowers` keep `factor` of
+/// their weight (rspamd's `remove_weight`, in the other direction).
+pub(crate) struct Discount {
+    pub(crate) when: &'static str,
+    pub(crate) lowers: &'static [&'static str],
+    pub(crate) factor: f64,
+}
+
+/// Every discount. Only impersonation signals are discounted: a partner's authenticated
+/// mailbox can itself be stolen, so what the message asks for (bank changes, new accounts)
+/// keeps its full weight.
+pub(crate) static DISCOUNTS: &[Discount] = &[Discount {
+    when: "auth.partner_authenticated",
+    lowers: &[
+        "sender.reply_to_mismatch",
+        "identity.display_name_address",
+        "identity.unusual_characters",
+        "sender.first_contact",
+    ],
+    factor: 0.5,
+}];
+
+/// Applies the discounts to `findings`.
+pub(crate) fn discount(findings: &mut [Finding]) {
+    for d in DISCOUNTS {
+        if findings.iter().any(|f| f.id() == d.when) {
+            for f in findings.iter_mut().filter(|f| d.lowers.contains(&f.id())) {
+                f.scale(d.factor);
+            }
+        }
+    }
+}
+
 /// The composites `findings` satisfy: each with its evidence and the level it raises to.
 pub(crate) fn matches(findings: &[Finding]) -> Vec<(&'static Composite, Evidence)> {
     let present = |id: &str| findings.iter().any(|f| f.id() == id);
@@ -68,6 +101,17 @@ pub(crate) fn matches(findings: &[Finding]) -> Vec<(&'static Composite, Evidence
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn discounts_name_catalogued_rules() {
+        for d in DISCOUNTS {
+            assert!(crate::rules::rule(d.when).is_some(), "{}", d.when);
+            for id in d.lowers {
+                assert!(crate::rules::rule(id).is_some(), "{id}");
+            }
+            assert!((0.0..1.0).contains(&d.factor));
+        }
+    }
 
     #[test]
     fn composites_name_catalogued_rules_of_their_own_family() {

@@ -63,6 +63,11 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// Multiplies the weight by `factor` (a discount from `verdict::composite`).
+    pub(crate) fn scale(&mut self, factor: f64) {
+        self.weight *= factor;
+    }
+
     pub(crate) fn new(rule: &'static Rule, weight: f64, evidence: Evidence) -> Self {
         Finding {
             rule,

@@ -242,9 +242,11 @@ impl<'a> Findings<'a> {
         }
     }
 
-    /// The findings with the composites they satisfy added, and the level the composites
+    /// The findings with the discounts applied and the composites they satisfy added, and the
+    /// level the composites
     /// raise the verdict to (`Level::None` when none matched).
     pub(crate) fn finish(mut self) -> (Vec<Finding>, Level) {
+        composite::discount(&mut self.list);
         let mut floor = Level::None;
         for (c, evidence) in composite::matches(&self.list) {
             let before = self.list.len();

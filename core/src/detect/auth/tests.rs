@@ -173,3 +173,37 @@ fn forwarding_spf_failure_with_an_aligned_signature_and_no_authentication() {
         Some("mx.acme-trade.com")
     );
 }
+
+#[test]
+fn an_authenticated_partner_lowers_impersonation_signals_only() {
+    let policy = format!(
+        "{POLICY}\n[[partners]]\nname = \"Müller GmbH\"\ndomains = [\"mueller-gmbh.de\"]\n"
+    );
+    let pass = "Authentication-Results: mx.acme-trade.com; spf=pass smtp.mailfrom=mueller-gmbh.de; dkim=pass header.d=mueller-gmbh.de; dmarc=pass header.from=mueller-gmbh.de\n";
+    let body = "Reply-To: anna.mueller.gmbh@gmail.com\n";
+    let raw = |results: &str| {
+        delivered(results, "", "Anna <anna@mueller-gmbh.de>", body)
+            .replace("Please see the invoice.", "Our bank account has changed.")
+    };
+    let weight = |v: &crate::Verdict, id: &str| {
+        v.findings()
+            .iter()
+            .find(|f| f.id() == id)
+            .map(|f| f.weight())
+    };
+    let ctx = MessageContext::inbound();
+    let authenticated = score_with(&policy, &raw(pass), &ctx);
+    let unauthenticated = score_with(&policy, &raw(""), &ctx);
+    assert_explained(&authenticated);
+    assert_eq!(
+        evidence(&authenticated, "auth.partner_authenticated", "partner").as_deref(),
+        Some("Müller GmbH")
+    );
+    let reply = |v: &crate::Verdict| weight(v, "sender.reply_to_mismatch").unwrap();
+    assert!((reply(&authenticated) - 0.5 * reply(&unauthenticated)).abs() < 1e-9);
+    // What the message asks for keeps its weight: a partner's mailbox can be stolen.
+    assert_eq!(
+        weight(&authenticated, "content.bank_detail_change"),
+        weight(&unauthenticated, "content.bank_detail_change")
+    );
+}
