@@ -191,21 +191,7 @@ mod tests {
     /// A message with one attachment of `name`, declared `ctype`, containing `data`.
     fn with_attachment(name: &str, ctype: &str, data: &[u8]) -> crate::Verdict {
         use std::fmt::Write as _;
-        let mut b64 = String::new();
-        const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        for chunk in data.chunks(3) {
-            let n = chunk
-                .iter()
-                .enumerate()
-                .fold(0u32, |acc, (i, &b)| acc | u32::from(b) << (16 - 8 * i));
-            for i in 0..4 {
-                if i <= chunk.len() {
-                    b64.push(char::from(T[((n >> (18 - 6 * i)) & 63) as usize]));
-                } else {
-                    b64.push('=');
-                }
-            }
-        }
+        let b64 = crate::detect::testutil::base64(data);
         let mut raw = String::new();
         let _ = write!(
             raw,

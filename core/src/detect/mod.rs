@@ -129,6 +129,26 @@ pub(crate) mod testutil {
             .and_then(|f| f.evidence().get(key).map(str::to_string))
     }
 
+    /// Standard base64 with padding, for test messages and DNS key records.
+    pub(crate) fn base64(data: &[u8]) -> String {
+        const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for chunk in data.chunks(3) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |acc, (i, &b)| acc | u32::from(b) << (16 - 8 * i));
+            for i in 0..4 {
+                out.push(if i <= chunk.len() {
+                    char::from(T[((n >> (18 - 6 * i)) & 63) as usize])
+                } else {
+                    '='
+                });
+            }
+        }
+        out
+    }
+
     /// Asserts that every explanation of the verdict is fully rendered in both languages.
     pub(crate) fn assert_explained(v: &Verdict) {
         for f in v.findings() {

@@ -10,7 +10,7 @@ use mail_auth::common::headers::HeaderWriter as _;
 use mail_auth::dkim::DkimSigner;
 
 use super::{verify, DnsRecords, Envelope};
-use crate::detect::testutil::{evidence, score_with};
+use crate::detect::testutil::{base64, evidence, score_with};
 use crate::MessageContext;
 
 /// An Ed25519 key from a fixed seed (RFC 8410 PKCS#8 without the public key).
@@ -23,25 +23,6 @@ fn key(seed: u8) -> Ed25519Key {
     Ed25519Key::from_pkcs8_der(&der).expect("ed25519 key")
 }
 
-fn b64(data: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in data.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, &b)| acc | u32::from(b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(T[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 const BODY: &str = "From: Anna <anna@partner.example>\r\nTo: ap@acme-trade.com\r\n\
                     Subject: Invoice 4471\r\nDate: Mon, 16 Nov 2026 09:00:00 +0000\r\n\
                     Message-ID: <4471@partner.example>\r\n\r\nPlease find the invoice attached.\r\n";
@@ -49,7 +30,7 @@ const BODY: &str = "From: Anna <anna@partner.example>\r\nTo: ap@acme-trade.com\r
 /// `BODY` signed for `domain` with selector `s1`, and the key record to publish.
 fn signed(domain: &str, seed: u8) -> (String, String) {
     let k = key(seed);
-    let record = format!("v=DKIM1; k=ed25519; p={}", b64(&k.public_key()));
+    let record = format!("v=DKIM1; k=ed25519; p={}", base64(&k.public_key()));
     let sig = DkimSigner::from_key(k)
         .domain(domain)
         .selector("s1")
