@@ -49,6 +49,8 @@ pub struct Engine {
     pub(crate) lexicon: Arc<Lexicon>,
     /// `outbound.finance_mailboxes`, lowercased.
     pub(crate) finance_mailboxes: Vec<String>,
+    /// `auth.trusted_authserv_ids`, trimmed and lowercased.
+    pub(crate) trusted_authserv_ids: Vec<String>,
     parser: message::Parser,
 }
 
@@ -113,6 +115,12 @@ impl Engine {
         Engine {
             vendor_by_org,
             lexicon: Lexicon::for_policy(&policy.lexicon),
+            trusted_authserv_ids: policy
+                .auth
+                .trusted_authserv_ids
+                .iter()
+                .map(|s| s.trim().to_lowercase())
+                .collect(),
             finance_mailboxes: policy
                 .outbound
                 .finance_mailboxes

@@ -68,15 +68,9 @@ impl Authentication {
     }
 
     fn from_headers(view: &MessageView, engine: &Engine) -> Authentication {
-        let trusted_ids: Vec<String> = engine
-            .policy
-            .auth
-            .trusted_authserv_ids
-            .iter()
-            .map(|s| s.trim().to_lowercase())
-            .collect();
+        let trusted_ids = &engine.trusted_authserv_ids;
         let own = |host: &str| {
-            engine.own_domains.contains_org(registrable(host)) || under_any(host, &trusted_ids)
+            engine.own_domains.contains_org(registrable(host)) || under_any(host, trusted_ids)
         };
         // How many Received fields from the top our own servers wrote.
         let boundary = view

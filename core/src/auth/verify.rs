@@ -56,13 +56,50 @@ use super::results::{AuthResults, MethodResult};
 /// assert!(DnsRecords::parse("example.com TXXT x").is_err());
 /// # }
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Default)]
 pub struct DnsRecords {
     txt: HashMap<String, Vec<String>>,
     a: HashMap<String, Vec<Ipv4Addr>>,
     aaaa: HashMap<String, Vec<Ipv6Addr>>,
     mx: HashMap<String, Vec<(u16, String)>>,
     ptr: HashMap<IpAddr, Vec<String>>,
+    /// The records as mail-auth's caches, built on first use and reset by every change, so a
+    /// batch of messages verified against the same records parses them once.
+    caches: std::sync::OnceLock<Caches>,
+}
+
+impl Clone for DnsRecords {
+    fn clone(&self) -> Self {
+        DnsRecords {
+            txt: self.txt.clone(),
+            a: self.a.clone(),
+            aaaa: self.aaaa.clone(),
+            mx: self.mx.clone(),
+            ptr: self.ptr.clone(),
+            caches: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+impl PartialEq for DnsRecords {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.txt, &self.a, &self.aaaa, &self.mx, &self.ptr)
+            == (&other.txt, &other.a, &other.aaaa, &other.mx, &other.ptr)
+    }
+}
+
+impl Eq for DnsRecords {}
+
+impl std::fmt::Debug for DnsRecords {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DnsRecords")
+            .field("txt", &self.txt)
+            .field("a", &self.a)
+            .field("aaaa", &self.aaaa)
+            .field("mx", &self.mx)
+            .field("ptr", &self.ptr)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A line of a DNS records file that could not be read.
@@ -87,24 +124,28 @@ impl DnsRecords {
 
     /// Adds a TXT record (the strings of a record concatenated).
     pub fn txt(&mut self, name: &str, value: impl Into<String>) -> &mut Self {
+        self.caches.take();
         self.txt.entry(key(name)).or_default().push(value.into());
         self
     }
 
     /// Adds an A record.
     pub fn a(&mut self, name: &str, ip: Ipv4Addr) -> &mut Self {
+        self.caches.take();
         self.a.entry(key(name)).or_default().push(ip);
         self
     }
 
     /// Adds an AAAA record.
     pub fn aaaa(&mut self, name: &str, ip: Ipv6Addr) -> &mut Self {
+        self.caches.take();
         self.aaaa.entry(key(name)).or_default().push(ip);
         self
     }
 
     /// Adds an MX record.
     pub fn mx(&mut self, name: &str, preference: u16, exchange: &str) -> &mut Self {
+        self.caches.take();
         self.mx
             .entry(key(name))
             .or_default()
@@ -114,6 +155,7 @@ impl DnsRecords {
 
     /// Adds a PTR record for an address.
     pub fn ptr(&mut self, ip: IpAddr, name: &str) -> &mut Self {
+        self.caches.take();
         self.ptr.entry(ip).or_default().push(key(name));
         self
     }
@@ -466,7 +508,7 @@ pub(crate) fn verify(
         .as_ref()
         .map_err(|e| VerifyError::Resolver(e.clone()))?;
     let message = AuthenticatedMessage::parse(raw).ok_or(VerifyError::Unreadable)?;
-    let caches = Caches::new(dns);
+    let caches = dns.caches.get_or_init(|| Caches::new(dns));
     let dkim = once(authenticator.verify_dkim(caches.params(&message)))?;
     let arc = once(authenticator.verify_arc(caches.params(&message)))?;
     let mut out = AuthResults {
