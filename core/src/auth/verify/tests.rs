@@ -220,6 +220,63 @@ fn record_files_are_checked_line_by_line() {
     );
 }
 
+/// An RSA-SHA256 signature with a 2048-bit key generated for these tests (`openssl genrsa`,
+/// PKCS#1 DER in `test-rsa-2048.der`; it signs nothing else).
+#[test]
+fn rsa_signatures_verify_too() {
+    use mail_auth::common::crypto::{RsaKey, Sha256};
+    use rustls_pki_types::{PrivateKeyDer, PrivatePkcs1KeyDer};
+    let der = include_bytes!("test-rsa-2048.der");
+    let key = RsaKey::<Sha256>::from_key_der(PrivateKeyDer::Pkcs1(PrivatePkcs1KeyDer::from(
+        der.as_slice(),
+    )))
+    .expect("rsa key");
+    let record = format!("v=DKIM1; k=rsa; p={}", base64(&key.public_key()));
+    let sig = DkimSigner::from_key(key)
+        .domain("partner.example")
+        .selector("rsa1")
+        .headers(["From", "To", "Subject", "Date", "Message-ID"])
+        .sign(BODY.as_bytes())
+        .expect("signed");
+    let raw = format!("{}{BODY}", sig.to_header());
+    let mut dns = DnsRecords::new();
+    dns.txt("rsa1._domainkey.partner.example", record.as_str());
+    assert_eq!(
+        result(&verify(raw.as_bytes(), None, &dns).unwrap(), "dkim"),
+        "pass"
+    );
+    let forged = raw.replace("Subject: Invoice 4471", "Subject: Invoice 4471 - new bank");
+    assert_eq!(
+        result(&verify(forged.as_bytes(), None, &dns).unwrap(), "dkim"),
+        "fail"
+    );
+}
+
+#[test]
+fn strict_spf_alignment() {
+    // SPF passes for a subdomain of the From domain: aligned unless aspf=s.
+    let dmarc = |tags: &str| {
+        let mut dns = DnsRecords::new();
+        dns.txt("bounce.partner.example", "v=spf1 ip4:192.0.2.0/24 -all")
+            .txt(
+                "_dmarc.partner.example",
+                format!("v=DMARC1; p=reject{tags}"),
+            );
+        let envelope = Envelope {
+            client_ip: "192.0.2.8".parse().unwrap(),
+            helo: "mail.partner.example",
+            mail_from: "b@bounce.partner.example",
+        };
+        let r = verify(BODY.as_bytes(), Some(&envelope), &dns).expect("verified");
+        (
+            result(&r, "spf").to_string(),
+            result(&r, "dmarc").to_string(),
+        )
+    };
+    assert_eq!(dmarc(""), ("pass".into(), "pass".into()));
+    assert_eq!(dmarc("; aspf=s"), ("pass".into(), "fail".into()));
+}
+
 #[test]
 fn dmarc_alignment_modes() {
     // Signed by a subdomain of the From domain: aligned in relaxed mode, not in strict.
