@@ -41,8 +41,8 @@ pub struct Engine {
     pub(crate) people: People,
     /// Company and brand names that may appear in display names.
     pub(crate) companies: Companies,
-    /// Partners' and vendors' registrable domains.
-    pub(crate) partner_orgs: DomainSet,
+    /// Partners' and vendors' registrable domains → the partner's or vendor's name.
+    pub(crate) partner_by_org: HashMap<String, String>,
     /// Each vendor's registrable domains → the vendor's index in `policy.vendors`.
     pub(crate) vendor_by_org: HashMap<String, usize>,
     /// The phrase automaton: built-in phrases plus the policy's.
@@ -97,19 +97,23 @@ impl Engine {
             protected_specs(&policy, &freemail),
             policy.allow.lookalike_domains.iter().map(String::as_str),
         );
-        let partner_orgs = DomainSet::new(
-            policy
-                .partners
-                .iter()
-                .flat_map(|p| &p.domains)
-                .chain(policy.vendors.iter().flat_map(|v| &v.domains))
-                .map(String::as_str),
-        );
+        let mut partner_by_org = HashMap::new();
+        let named_domains = policy
+            .partners
+            .iter()
+            .map(|p| (&p.name, &p.domains))
+            .chain(policy.vendors.iter().map(|v| (&v.name, &v.domains)));
+        for (name, domains) in named_domains {
+            for d in domains {
+                partner_by_org
+                    .entry(crate::domain::org_of(d))
+                    .or_insert_with(|| name.clone());
+            }
+        }
         let mut vendor_by_org = HashMap::new();
         for (i, v) in policy.vendors.iter().enumerate() {
             for d in &v.domains {
-                let org = crate::domain::registrable(&crate::domain::normalize(d)).to_string();
-                vendor_by_org.entry(org).or_insert(i);
+                vendor_by_org.entry(crate::domain::org_of(d)).or_insert(i);
             }
         }
         Engine {
@@ -129,7 +133,7 @@ impl Engine {
                 .collect(),
             people: People::new(&policy.people),
             companies: Companies::new(&policy),
-            partner_orgs,
+            partner_by_org,
             settings,
             own_domains: DomainSet::new(policy.organisation.domains.iter().map(String::as_str)),
             freemail,
@@ -219,6 +223,11 @@ impl Engine {
     /// ```
     pub fn find_phrases<'a>(&'a self, text: &'a str) -> Vec<PhraseMatch<'a>> {
         self.lexicon.find(text)
+    }
+
+    /// Whether `org` (a registrable domain) belongs to a partner or vendor.
+    pub(crate) fn is_partner_org(&self, org: &str) -> bool {
+        self.partner_by_org.contains_key(org)
     }
 
     /// Whether `address` is one of the policy's notification senders (exact address or

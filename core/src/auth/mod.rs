@@ -15,7 +15,7 @@ pub(crate) mod results;
 #[cfg(feature = "verify")]
 pub(crate) mod verify;
 
-use crate::domain::registrable;
+use crate::domain::{org_of, registrable};
 use crate::engine::Engine;
 use crate::message::MessageView;
 use results::{AuthResults, MethodResult};
@@ -131,15 +131,4 @@ impl Authentication {
     pub(crate) fn has_results(&self) -> bool {
         !self.trusted.is_empty()
     }
-}
-
-/// The organisation a results property names (`user@Example.COM` → `example.com`).
-pub(crate) fn org_of(value: &str) -> String {
-    let domain = value
-        .rsplit('@')
-        .next()
-        .unwrap_or(value)
-        .trim()
-        .to_lowercase();
-    registrable(&domain).to_string()
 }

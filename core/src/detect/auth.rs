@@ -1,7 +1,8 @@
 //! `auth.*` rules: what the organisation's own server reported about the sender's
 //! authentication (see [`crate::auth`]).
 
-use crate::auth::{org_of, Authentication};
+use crate::auth::Authentication;
+use crate::domain::org_of;
 use crate::engine::Engine;
 use crate::message::MessageView;
 use crate::rules::{
@@ -49,15 +50,10 @@ pub(crate) fn check(
     let soft = if softened == "no" { 1.0 } else { SOFTENED };
     let from_org = view.author().and_then(|a| a.org.as_deref());
     let aligned = from_org.is_some_and(|o| auth.aligned_pass(o));
-    if let Some(org) = from_org.filter(|o| aligned && engine.partner_orgs.contains_org(o)) {
-        let policy = &engine.policy;
-        let partner = policy
-            .partners
-            .iter()
-            .map(|p| (&p.name, &p.domains))
-            .chain(policy.vendors.iter().map(|v| (&v.name, &v.domains)))
-            .find(|(_, domains)| domains.iter().any(|d| org_of(d) == org))
-            .map_or_else(|| org.to_string(), |(name, _)| name.clone());
+    let partner = from_org
+        .filter(|_| aligned)
+        .and_then(|o| engine.partner_by_org.get(o).map(|name| (o, name.as_str())));
+    if let Some((org, partner)) = partner {
         out.add(
             &PARTNER_AUTHENTICATED,
             1.0,

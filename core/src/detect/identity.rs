@@ -41,7 +41,7 @@ fn person_impersonation(
     if view.list.is_list()
         || engine.is_notification_sender(addr)
         || engine.own_domains.contains_org(org)
-        || engine.partner_orgs.contains_org(org)
+        || engine.is_partner_org(org)
     {
         return;
     }

@@ -68,8 +68,17 @@ pub(crate) fn registrable(host: &str) -> &str {
 /// The registrable domain of an address's domain part (normalised).
 pub(crate) fn address_org(addr: &str) -> Option<String> {
     let (_, d) = split_address(addr)?;
-    let d = normalize(d);
-    Some(registrable(&d).to_string())
+    Some(org_of(d))
+}
+
+/// The registrable domain of a host name or of an address's domain part, normalised
+/// (`Mail.Example.COM.` and `bounce@mail.example.com` → `example.com`).
+pub(crate) fn org_of(domain_or_address: &str) -> String {
+    let domain = domain_or_address
+        .rsplit('@')
+        .next()
+        .unwrap_or(domain_or_address);
+    registrable(&normalize(domain)).to_string()
 }
 
 /// A set of registrable domains, matched on the registrable domain of the name asked about.
@@ -81,7 +90,7 @@ impl DomainSet {
         DomainSet(
             domains
                 .into_iter()
-                .map(|d| registrable(&normalize(d)).to_string())
+                .map(org_of)
                 .filter(|d| !d.is_empty())
                 .collect(),
         )
@@ -131,7 +140,7 @@ mod tests {
     #[test]
     fn freemail_set_matches_subdomains_and_extras() {
         let set = DomainSet::freemail(true, ["Corp-Mail.example."]);
-        let org = |host: &str| registrable(&normalize(host)).to_string();
+        let org = org_of;
         assert!(set.contains_org(&org("gmail.com")));
         assert!(set.contains_org(&org("QQ.com.")));
         assert!(set.contains_org(&org("vip.163.com")));
