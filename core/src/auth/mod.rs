@@ -79,7 +79,7 @@ impl Authentication {
             .take_while(|hop| hop.by_host.as_deref().is_some_and(own))
             .count();
         let mut auth = Authentication::default();
-        for h in view.auth_results.iter().filter(|h| !h.arc) {
+        for h in &view.auth_results {
             let Ok(parsed) = results::parse(&h.value, false) else {
                 continue;
             };

@@ -20,7 +20,7 @@ pub(crate) fn check(
     out: &mut Findings<'_>,
 ) {
     let trusted_sealers = &engine.policy.auth.trusted_arc_sealers;
-    for (id, position) in auth.forged.iter().take(1) {
+    if let Some((id, position)) = auth.forged.first() {
         out.add(
             &FORGED_RESULTS_HEADER,
             1.0,

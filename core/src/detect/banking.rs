@@ -63,7 +63,7 @@ fn new_account_details(engine: &Engine, reading: &Reading<'_>, out: &mut Finding
         Evidence::new()
             .with("kind", first.kind.as_str())
             .with("account", mask(&first.value))
-            .with("phrase", phrase.phrase.as_str())
+            .with("phrase", phrase.phrase)
             .with("beneficiary", beneficiary)
             .with("count", accounts.len().to_string()),
     );

@@ -35,26 +35,27 @@ impl Place {
     }
 }
 
-/// A phrase occurrence, quoted from the message.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Quote {
-    pub(crate) phrase: String,
+/// A phrase occurrence, quoted from the message (borrowed: quoting allocates nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Quote<'a> {
+    pub(crate) phrase: &'a str,
     pub(crate) place: Place,
     pub(crate) offset: usize,
-    pub(crate) lang: String,
-    /// Inside text quoted from an earlier message (after "On … wrote:", `> ` lines are cut
+    /// The phrase's language tag in the lexicon.
+    pub(crate) lang: &'a str,
+    /// Inside text quoted from an earlier message (after "On … wrote:"; `> ` lines are cut
     /// out by the normaliser already).
     pub(crate) quoted: bool,
 }
 
-impl Quote {
+impl Quote<'_> {
     /// The evidence every content finding carries.
     pub(crate) fn evidence(&self) -> Evidence {
         Evidence::new()
-            .with("phrase", self.phrase.as_str())
+            .with("phrase", self.phrase)
             .with("place", self.place.as_str())
             .with("offset", self.offset.to_string())
-            .with("lang", self.lang.as_str())
+            .with("lang", self.lang)
     }
 
     /// How much of a finding a phrase here keeps.
@@ -110,7 +111,7 @@ impl<'a> Reading<'a> {
             .get_or_init(|| banking::extract(&self.view.text, MAX_FOUND))
     }
 
-    fn scans(&self) -> [(Place, &Scan, &str); 2] {
+    fn scans(&self) -> [(Place, &Scan, &'a str); 2] {
         [
             (
                 Place::Subject,
@@ -121,16 +122,13 @@ impl<'a> Reading<'a> {
         ]
     }
 
-    fn quote(&self, place: Place, scan: &Scan, text: &str, hit: &Hit) -> Option<Quote> {
+    fn quote(&self, place: Place, scan: &Scan, text: &'a str, hit: &Hit) -> Option<Quote<'a>> {
         let (phrase, offset) = scan.quote(text, hit)?;
         Some(Quote {
-            phrase: phrase.to_string(),
+            phrase,
             place,
             offset,
-            lang: self
-                .lexicon
-                .phrase(hit)
-                .map_or_else(String::new, |p| p.lang.to_string()),
+            lang: self.lexicon.phrase(hit).map_or("", |p| &*p.lang),
             quoted: place == Place::Body && offset >= self.quoted_from,
         })
     }
@@ -140,24 +138,25 @@ impl<'a> Reading<'a> {
         self.subject.has(category) || self.body.has(category)
     }
 
-    /// The first phrase of `category`, new text before quoted text.
-    pub(crate) fn first(&self, category: Category) -> Option<Quote> {
-        self.all(category).min_by_key(|q| q.quoted)
-    }
-
-    /// Every phrase of `category`, subject first.
-    pub(crate) fn all(&self, category: Category) -> impl Iterator<Item = Quote> + '_ {
-        self.scans()
-            .into_iter()
-            .flat_map(move |(place, scan, text)| {
-                scan.of(category)
-                    .filter_map(move |h| self.quote(place, scan, text, h))
-                    .collect::<Vec<_>>()
-            })
+    /// The first phrase of `category`, new text before quoted text, subject first.
+    pub(crate) fn first(&self, category: Category) -> Option<Quote<'a>> {
+        let mut quoted = None;
+        for (place, scan, text) in self.scans() {
+            for h in scan.of(category) {
+                let Some(q) = self.quote(place, scan, text, h) else {
+                    continue;
+                };
+                if !q.quoted {
+                    return Some(q);
+                }
+                quoted = quoted.or(Some(q));
+            }
+        }
+        quoted
     }
 
     /// The first phrase of `a` with a phrase of `b` in the same sentence, new text first.
-    pub(crate) fn near(&self, a: Category, b: Category) -> Option<(Quote, Quote)> {
+    pub(crate) fn near(&self, a: Category, b: Category) -> Option<(Quote<'a>, Quote<'a>)> {
         let mut found = self.scans().into_iter().filter_map(|(place, scan, text)| {
             let (x, y) = scan.near(a, b)?;
             Some((
@@ -174,7 +173,7 @@ impl<'a> Reading<'a> {
 
     /// Change language: a change phrase, or bank words next to a change word or a pretext.
     /// Returns the phrase, the word next to it, and the strength it deserves.
-    pub(crate) fn bank_change(&self) -> Option<(Quote, Option<Quote>, f64)> {
+    pub(crate) fn bank_change(&self) -> Option<(Quote<'a>, Option<Quote<'a>>, f64)> {
         let strong = self.first(Category::BankChange).map(|q| (q, None, 1.0));
         let paired = [(Category::Change, 0.85), (Category::Pretext, 0.8)]
             .into_iter()
@@ -235,7 +234,7 @@ pub(crate) fn check(reading: &Reading<'_>, view: &MessageView, out: &mut Finding
     if let Some((q, near, strength)) = reading.bank_change() {
         let mut ev = q.evidence();
         if let Some(n) = &near {
-            ev = ev.with("near", n.phrase.as_str());
+            ev = ev.with("near", n.phrase);
         }
         out.add(&BANK_DETAIL_CHANGE, strength * q.factor(), ev);
     }
@@ -247,12 +246,12 @@ pub(crate) fn check(reading: &Reading<'_>, view: &MessageView, out: &mut Finding
         .near(Category::Urgency, Category::Payment)
         .or_else(|| reading.near(Category::Urgency, Category::BankDetails));
     if let Some((q, n)) = urgent {
-        let ev = q.evidence().with("near", n.phrase.as_str());
+        let ev = q.evidence().with("near", n.phrase);
         out.add(&PAYMENT_URGENCY, q.factor(), ev);
     }
     let gift = reading.near(Category::GiftCard, Category::GiftRequest);
     if let Some((q, n)) = &gift {
-        let ev = q.evidence().with("near", n.phrase.as_str());
+        let ev = q.evidence().with("near", n.phrase);
         out.add(&GIFT_CARDS, q.factor(), ev);
     }
     if let Some(q) = reading.first(Category::Secrecy) {

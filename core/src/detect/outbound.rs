@@ -77,7 +77,7 @@ fn business_document(
     categories
         .iter()
         .find_map(|&c| reading.first(c))
-        .map(|q| (q.phrase, false))
+        .map(|q| (q.phrase.to_string(), false))
 }
 
 /// Whether a free-mail address shares a name word (three letters or more) with the sender's

@@ -104,14 +104,12 @@ pub(crate) struct Hop {
     pub(crate) by_host: Option<String>,
 }
 
-/// One `Authentication-Results` (or `ARC-Authentication-Results`) header field, with where it
-/// stands in the header section: the trust boundary is drawn by the Received chain.
+/// One `Authentication-Results` header field, with where it stands in the header section: the
+/// trust boundary is drawn by the Received chain.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct ResultsHeader {
     /// The field value, unfolded and trimmed.
     pub(crate) value: String,
-    /// Whether it is an `ARC-Authentication-Results` field.
-    pub(crate) arc: bool,
     /// How many Received fields stand above it.
     pub(crate) received_above: usize,
 }
@@ -191,7 +189,8 @@ pub(crate) struct MessageView {
     pub(crate) message_id: Option<String>,
     pub(crate) date: Option<String>,
     pub(crate) received: Vec<Hop>,
-    /// `Authentication-Results` and `ARC-Authentication-Results` fields, top first.
+    /// `Authentication-Results` fields, top first. (`ARC-Authentication-Results` are not kept:
+    /// no rule reads them; a validated chain is taken from the trusted `arc=` result.)
     pub(crate) auth_results: Vec<ResultsHeader>,
     /// The sealing domain (`d=`) of the `ARC-Seal` with the highest instance (`i=`), lowercased.
     pub(crate) arc_sealer: Option<String>,

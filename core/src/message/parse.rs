@@ -155,10 +155,9 @@ fn read_headers(message: &Message<'_>, limits: &Limits, view: &mut MessageView) 
                     }
                 }
             }
-            HeaderName::AuthenticationResults | HeaderName::ArcAuthenticationResults => {
+            HeaderName::AuthenticationResults => {
                 view.auth_results.push(ResultsHeader {
                     value: unfold(&raw_text(raw, h)),
-                    arc: h.name == HeaderName::ArcAuthenticationResults,
                     received_above: view.received.len(),
                 });
             }
