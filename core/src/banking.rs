@@ -6,6 +6,8 @@
 //! normalised (spaces removed, uppercase) so that it compares with the policy's vendor
 //! registry.
 
+use crate::text;
+
 /// IBAN length per country (ISO 13616 registry), for the countries a trading company meets.
 const IBAN_LENGTHS: &[(&str, usize)] = &[
     ("AD", 24),
@@ -145,7 +147,8 @@ pub(crate) fn is_valid_bic(s: &str) -> bool {
         "PH", "NZ", "ZA", "NG", "KE", "AR", "CL", "CO", "PE", "RU", "BD", "LK", "MA",
     ];
     let b = s.as_bytes();
-    if !(b.len() == 8 || b.len() == 11) {
+    // ASCII first: the slices below are then on character boundaries.
+    if !(b.len() == 8 || b.len() == 11) || !s.is_ascii() {
         return false;
     }
     let country = &s[4..6];
@@ -294,11 +297,9 @@ fn account_numbers(text: &str, max: usize, out: &mut Vec<Found>) {
 fn after_account_word(text: &str, at: usize) -> bool {
     const WINDOW: usize = 30;
     let longest = ACCOUNT_WORDS.iter().map(|w| w.len()).max().unwrap_or(0);
-    let mut start = at.saturating_sub(WINDOW + longest);
-    while !text.is_char_boundary(start) {
-        start += 1;
-    }
-    let before = text[start..at].to_lowercase();
+    let start = text.ceil_char_boundary(at.saturating_sub(WINDOW + longest));
+    // Positions below are in the lowercased copy only; none is used to slice `text`.
+    let before = text.get(start..at).unwrap_or_default().to_lowercase();
     let Some(tail_from) = before.len().checked_sub(WINDOW) else {
         return ACCOUNT_WORDS.iter().any(|w| before.contains(w));
     };
@@ -344,28 +345,19 @@ const BENEFICIARY_LABELS: &[&str] = &[
 /// Holder names: the rest of the line after a beneficiary label and a colon. Colons are found
 /// first, then the words before each are compared with the labels.
 fn beneficiaries(text: &str, max: usize, out: &mut Vec<Found>) {
-    let longest = BENEFICIARY_LABELS
-        .iter()
-        .map(|l| l.len())
-        .max()
-        .unwrap_or(0);
     for (colon, sep) in text.match_indices([':', '：']) {
         if out.len() >= max {
             return;
         }
         let before = text[..colon].trim_end_matches([' ', '\t']);
-        let mut start = before.len().saturating_sub(longest + 4);
-        while !before.is_char_boundary(start) {
-            start += 1;
-        }
-        let tail = before[start..].to_lowercase();
-        if tail.len() != before.len() - start {
-            continue; // lowercasing changed the length (rare scripts): offsets would be wrong
-        }
-        let Some(label) = BENEFICIARY_LABELS.iter().find(|l| tail.ends_with(*l)) else {
+        // The label's start in `before` itself: lowercasing may change byte lengths (`K`,
+        // `İ`), so no offset is carried over from a lowercased copy.
+        let Some(label_at) = BENEFICIARY_LABELS
+            .iter()
+            .find_map(|l| text::ends_with_caseless(before, l))
+        else {
             continue;
         };
-        let label_at = before.len() - label.len();
         // A label starts a line or follows a non-letter (not "non-beneficiary").
         let starts_word = before[..label_at]
             .chars()
@@ -494,11 +486,8 @@ fn classify_run(text: &str, at: usize, word: &str, run: &str) -> Option<(Found, 
 
 /// Whether one of `words` (lowercase) occurs within 40 bytes before `at`.
 fn near(text: &str, at: usize, words: &[&str]) -> bool {
-    let mut start = at.saturating_sub(40);
-    while !text.is_char_boundary(start) {
-        start += 1;
-    }
-    let before = text[start..at].to_ascii_lowercase();
+    let start = text.ceil_char_boundary(at.saturating_sub(40));
+    let before = text.get(start..at).unwrap_or_default().to_ascii_lowercase();
     words.iter().any(|w| before.contains(w))
 }
 

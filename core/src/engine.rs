@@ -161,14 +161,24 @@ impl Engine {
     ///
     /// Never panics and never fails: malformed or oversized input yields findings
     /// (`message.malformed_from`, `message.limit_exceeded`) and a verdict on what could be read.
+    ///
+    /// A panic boundary surrounds parsing and the detectors: should either ever fail on some
+    /// input (a bug; or mail-parser's internal checks, which only debug builds run), the
+    /// verdict keeps the findings made so far and adds `message.internal_error` naming the
+    /// stage. (With `panic = "abort"` there is nothing to catch: the process ends.)
     pub fn score_message(&self, raw: &[u8], ctx: &MessageContext) -> Verdict {
-        let view = self.parser.parse(raw, &self.policy.limits);
         let mut findings = Findings::new(&self.settings);
+        let view = guarded("parse", &mut findings, |_| {
+            self.parser.parse(raw, &self.policy.limits)
+        })
+        .unwrap_or_default();
         // Verification reads the same bounded input as the parser.
         let bounded = raw
             .get(..self.policy.limits.max_message_bytes)
             .unwrap_or(raw);
-        detect::run(bounded, &view, self, ctx, &mut findings);
+        guarded("detect", &mut findings, |findings| {
+            detect::run(bounded, &view, self, ctx, findings);
+        });
         let summary = MessageSummary {
             from: view
                 .author()
@@ -297,4 +307,71 @@ fn protected_specs(policy: &Policy, freemail: &DomainSet) -> Vec<ProtectedSpec> 
         );
     }
     out
+}
+
+/// Runs one stage of scoring inside a panic boundary. A panic becomes the finding
+/// `message.internal_error` (with the stage and the panic's message) and `None`; findings
+/// added before it are kept (each `Findings::add` leaves the list whole).
+fn guarded<T>(
+    stage: &'static str,
+    findings: &mut Findings<'_>,
+    f: impl FnOnce(&mut Findings<'_>) -> T,
+) -> Option<T> {
+    // The engine is immutable and the findings list stays consistent between pushes, so
+    // nothing observes a half-done state after an unwind.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut *findings))) {
+        Ok(v) => Some(v),
+        Err(payload) => {
+            let detail = payload
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("panic");
+            let detail: String = detail.chars().take(200).collect();
+            findings.add(
+                &rules::INTERNAL_ERROR,
+                1.0,
+                crate::verdict::Evidence::new()
+                    .with("stage", stage)
+                    .with("detail", detail),
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_stage_becomes_a_finding_and_keeps_earlier_ones() {
+        let engine = Engine::default();
+        let mut findings = Findings::new(&engine.settings);
+        let ok = guarded("parse", &mut findings, |_| 7);
+        assert_eq!(ok, Some(7));
+        let failed: Option<()> = guarded("detect", &mut findings, |f| {
+            f.add(
+                &rules::LIMIT_EXCEEDED,
+                1.0,
+                crate::verdict::Evidence::new()
+                    .with("limit", "parts")
+                    .with("actual", "9")
+                    .with("max", "8"),
+            );
+            let text = "İ\u{212A}";
+            let _ = &text[..1]; // the class of bug issue 10 was about
+        });
+        assert_eq!(failed, None);
+        let (list, _) = findings.finish();
+        let ids: Vec<&str> = list.iter().map(|f| f.id()).collect();
+        assert_eq!(ids, ["message.limit_exceeded", "message.internal_error"]);
+        let internal = &list[1];
+        assert_eq!(internal.evidence().get("stage"), Some("detect"));
+        assert!(internal
+            .evidence()
+            .get("detail")
+            .is_some_and(|d| d.contains("char boundary")));
+        assert!(internal.explain(crate::Lang::Zh).contains("运行检测"));
+    }
 }

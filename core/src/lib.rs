@@ -50,6 +50,7 @@ mod message;
 mod names;
 mod policy;
 mod rules;
+mod text;
 mod verdict;
 
 #[cfg(feature = "verify")]

@@ -281,11 +281,31 @@ fn scan(args: ScanArgs) -> Result<ExitCode, String> {
                     return;
                 }
             };
-            let ctx = context(&args, &mail.bytes, dns.as_ref());
-            let verdict = engine.score_message(&mail.bytes, &ctx);
-            let written = match args.format {
-                Format::Jsonl => report::jsonl(&mut out, &mail, &verdict),
-                Format::Table => report::table(&mut out, &mail, &verdict, lang, &mut totals),
+            // One message that makes scoring or reporting fail is reported with its place
+            // and the scan goes on (exit status 1), never a crash of the whole scan.
+            let written = guarded(|| {
+                let ctx = context(&args, &mail.bytes, dns.as_ref());
+                let verdict = engine.score_message(&mail.bytes, &ctx);
+                match args.format {
+                    Format::Jsonl => report::jsonl(&mut out, &mail, &verdict),
+                    Format::Table => report::table(&mut out, &mail, &verdict, lang, &mut totals),
+                }
+            });
+            let written = match written {
+                Ok(w) => w,
+                Err(panic) => {
+                    failed += 1;
+                    let place = match mail.index {
+                        Some(i) => format!("{} (message {i})", mail.path.display()),
+                        None => mail.path.display().to_string(),
+                    };
+                    let line = format!("mailrisk: internal error while scoring {place}: {panic}");
+                    match &progress {
+                        Some(bar) => bar.println(line),
+                        None => eprintln!("{line}"),
+                    }
+                    return;
+                }
             };
             if let Err(e) = written {
                 write_error = Some(e);
@@ -333,6 +353,17 @@ fn scan(args: ScanArgs) -> Result<ExitCode, String> {
     })
 }
 
+/// Runs `f` inside a panic boundary: its value, or the panic's message.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into())
+    })
+}
+
 /// The scoring context for one message from the command-line options.
 fn context(
     args: &ScanArgs,
@@ -374,4 +405,19 @@ fn direction(args: &ScanArgs, raw: &[u8]) -> MessageContext {
 fn first_from(raw: &[u8]) -> Option<String> {
     let msg = mail_parser::MessageParser::default().parse_headers(raw)?;
     msg.from()?.first()?.address().map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::guarded;
+
+    #[test]
+    fn the_panic_boundary_returns_the_message() {
+        assert_eq!(guarded(|| 3), Ok(3));
+        let text = String::from("İ\u{212A}");
+        let cut = 1;
+        let err = guarded(|| text[..cut].len()).expect_err("slicing inside a character panics");
+        assert!(err.contains("char boundary"), "{err}");
+        assert_eq!(guarded(|| -> u8 { panic!("boom") }), Err("boom".into()));
+    }
 }

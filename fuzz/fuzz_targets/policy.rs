@@ -1,15 +1,8 @@
-//! Any text as a TOML or JSON policy: an error or an engine, never a panic.
+//! Fuzz target `policy`: the property is `properties::policy` (fuzz/properties.rs), shared with the
+//! regression test that replays `fuzz/regressions/policy/`.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use mailrisk::{Engine, Policy};
+#[path = "../properties.rs"]
+mod properties;
 
-fuzz_target!(|data: &[u8]| {
-    if let Ok(text) = std::str::from_utf8(data) {
-        for parsed in [Policy::from_toml_str(text), Policy::from_json_str(text)] {
-            if let Ok(p) = parsed {
-                let _ = Engine::new(p);
-            }
-        }
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| properties::policy(data));

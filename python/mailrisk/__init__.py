@@ -16,7 +16,12 @@ from typing import Any, Dict, List, Optional, Union
 from ._mailrisk import MailriskError, PolicyError, __version__, default_policy_toml, rules_json
 from ._mailrisk import Engine as _NativeEngine
 
-__all__ = ["Engine", "MailriskError", "PolicyError", "rules", "default_policy_toml", "__version__"]
+__all__ = ["Engine", "Error", "MailriskError", "PolicyError", "rules", "default_policy_toml", "__version__"]
+
+#: The base class of every error mailrisk raises (``MailriskError`` is the same class). An
+#: internal failure of the library on some input is raised as this, never as pyo3's
+#: ``PanicException`` and never as an abort of the interpreter.
+Error = MailriskError
 
 Verdict = Dict[str, Any]
 

@@ -3,6 +3,8 @@ from typing import Any, Dict, List, Optional, Union
 
 from ._mailrisk import MailriskError as MailriskError, PolicyError as PolicyError, __version__ as __version__
 
+Error = MailriskError
+
 Verdict = Dict[str, Any]
 
 class Engine:

@@ -18,6 +18,22 @@ create_exception!(
     "The policy is not valid."
 );
 
+/// Runs `f` inside a panic boundary: a panic in the library becomes `mailrisk.Error` (with
+/// the panic's message), never pyo3's `PanicException` (a `BaseException` that ordinary
+/// `except Exception` handlers miss) and never an abort of the interpreter.
+fn guarded<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|payload| {
+        let detail = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into());
+        Err(MailriskError::new_err(format!(
+            "internal error in mailrisk: {detail}"
+        )))
+    })
+}
+
 /// A compiled policy. Immutable and safe to share between threads.
 #[pyclass(frozen, module = "mailrisk._mailrisk")]
 struct Engine {
@@ -31,21 +47,7 @@ impl Engine {
     #[new]
     #[pyo3(signature = (policy=None, format="toml"))]
     fn new(policy: Option<&str>, format: &str) -> PyResult<Self> {
-        let policy = match (policy, format) {
-            (None, _) => mailrisk::Policy::default(),
-            (Some(text), "toml") => mailrisk::Policy::from_toml_str(text)
-                .map_err(|e| PolicyError::new_err(e.to_string()))?,
-            (Some(text), "json") => mailrisk::Policy::from_json_str(text)
-                .map_err(|e| PolicyError::new_err(e.to_string()))?,
-            (Some(_), other) => {
-                return Err(PyValueError::new_err(format!(
-                    "format must be \"toml\" or \"json\", not {other:?}"
-                )))
-            }
-        };
-        let inner =
-            mailrisk::Engine::new(policy).map_err(|e| PolicyError::new_err(e.to_string()))?;
-        Ok(Engine { inner })
+        guarded(|| Self::compile(policy, format))
     }
 
     /// Scores raw message bytes and returns the verdict as JSON text. The GIL is released
@@ -72,17 +74,18 @@ impl Engine {
             }
         };
         let engine = &self.inner;
-        let verdict = py.detach(|| engine.score_message(raw, &ctx));
+        let verdict = py.detach(|| guarded(|| Ok(engine.score_message(raw, &ctx))))?;
         serde_json::to_string(&verdict).map_err(|e| MailriskError::new_err(e.to_string()))
     }
 
     /// Checks a domain against the protected domains: the match as JSON text, or None.
     /// Raises ValueError when `domain` is not a host name.
     fn check_domain_json(&self, domain: &str) -> PyResult<Option<String>> {
-        let found = self
-            .inner
-            .check_domain(domain)
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let found = guarded(|| {
+            self.inner
+                .check_domain(domain)
+                .map_err(|e| PyValueError::new_err(e.to_string()))
+        })?;
         found
             .map(|m| serde_json::to_string(&m))
             .transpose()
@@ -91,8 +94,30 @@ impl Engine {
 
     /// The content lexicon's phrases in `text`, as JSON text (a list).
     fn find_phrases_json(&self, text: &str) -> PyResult<String> {
-        serde_json::to_string(&self.inner.find_phrases(text))
-            .map_err(|e| MailriskError::new_err(e.to_string()))
+        guarded(|| {
+            serde_json::to_string(&self.inner.find_phrases(text))
+                .map_err(|e| MailriskError::new_err(e.to_string()))
+        })
+    }
+}
+
+impl Engine {
+    fn compile(policy: Option<&str>, format: &str) -> PyResult<Self> {
+        let policy = match (policy, format) {
+            (None, _) => mailrisk::Policy::default(),
+            (Some(text), "toml") => mailrisk::Policy::from_toml_str(text)
+                .map_err(|e| PolicyError::new_err(e.to_string()))?,
+            (Some(text), "json") => mailrisk::Policy::from_json_str(text)
+                .map_err(|e| PolicyError::new_err(e.to_string()))?,
+            (Some(_), other) => {
+                return Err(PyValueError::new_err(format!(
+                    "format must be \"toml\" or \"json\", not {other:?}"
+                )))
+            }
+        };
+        let inner =
+            mailrisk::Engine::new(policy).map_err(|e| PolicyError::new_err(e.to_string()))?;
+        Ok(Engine { inner })
     }
 }
 

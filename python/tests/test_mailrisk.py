@@ -100,3 +100,17 @@ def test_find_phrases_with_policy_additions():
     assert change["text"] == "Neue Bankverbindung" and change["sentence"] == 1
     with pytest.raises(mailrisk.PolicyError, match=r"lexicon\.secret"):
         mailrisk.Engine('[lexicon]\nsecret = ["x"]\n')
+
+
+def test_issue_10_reproducers_are_verdicts_and_errors():
+    regressions = ROOT / "fuzz" / "regressions"
+    engine = mailrisk.Engine()
+    for path in sorted((regressions / "score_message").glob("*.eml")):
+        v = engine.score_file(path)
+        assert 0 <= v["score"] <= 100
+        assert "message.internal_error" not in [f["rule"] for f in v["findings"]]
+    crash = engine.score_file(regressions / "score_message" / "beneficiary-label-after-kelvin-sign.eml")
+    assert "banking.new_account_details" in [f["rule"] for f in crash["findings"]]
+    assert mailrisk.Error is mailrisk.MailriskError
+    with pytest.raises(mailrisk.Error, match=r"vendors\[0\]\.accounts\[0\]\.swift"):
+        mailrisk.Engine.from_file(regressions / "policy" / "swift-with-non-ascii.toml")

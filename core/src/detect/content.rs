@@ -85,12 +85,9 @@ impl<'a> Reading<'a> {
     pub(crate) fn new(view: &'a MessageView, engine: &'a Engine) -> Reading<'a> {
         let lexicon = &*engine.lexicon;
         let quoted = quoted_from(&view.text);
-        let mut read_to = quoted
-            .saturating_add(engine.policy.limits.max_quoted_text_bytes)
-            .min(view.text.len());
-        while !view.text.is_char_boundary(read_to) {
-            read_to -= 1;
-        }
+        let read_to = view
+            .text
+            .floor_char_boundary(quoted.saturating_add(engine.policy.limits.max_quoted_text_bytes));
         Reading {
             lexicon,
             view,

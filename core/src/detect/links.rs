@@ -224,7 +224,11 @@ fn ip_literal(view: &MessageView, out: &mut Findings<'_>) {
 fn script_url(view: &MessageView, out: &mut Findings<'_>) {
     let bad = |u: &&crate::message::Url| match u.scheme.as_str() {
         "javascript" | "vbscript" => true,
-        "data" => !u.href.trim()[5..]
+        "data" => !u
+            .href
+            .trim()
+            .get(5..)
+            .unwrap_or_default()
             .trim_start()
             .to_ascii_lowercase()
             .starts_with("image/"),

@@ -306,11 +306,7 @@ impl<'v> Body<'v> {
         if !self.view.text.is_empty() {
             self.view.text.push_str("\n\n");
         }
-        let mut cut = t.len().min(room);
-        while !t.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        self.view.text.push_str(&t[..cut]);
+        self.view.text.push_str(&t[..t.floor_char_boundary(room)]);
     }
 
     fn push_url(&mut self, href: &str, text: Option<String>) {

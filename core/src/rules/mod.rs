@@ -185,6 +185,30 @@ pub(crate) static LIMIT_EXCEEDED: Rule = Rule {
     renamed_from: &[],
 };
 
+/// `message.internal_error`
+pub(crate) static INTERNAL_ERROR: Rule = Rule {
+    id: "message.internal_error",
+    family: Family::Message,
+    default_weight: 0.3,
+    summary: "A part of the analysis failed on this message; the verdict covers what was read.",
+    description: "The engine scores every message inside a panic boundary: if the mail parser \
+        or a detector ever fails on some input (a bug, or a third-party parser's internal \
+        check in a debug build), the message still gets a verdict, with the findings made \
+        before the failure and this finding naming the stage. A message that makes a scanner \
+        fail is suspicious in itself, and the failure must be visible, never a crash of the \
+        host (a mail server or a scan of a whole mailbox) and never a silent pass.",
+    false_positives: "None expected: every occurrence is a bug to report with the message. \
+        The weight is low because the message itself may be harmless.",
+    references: &["DESIGN.md section 6 (failure behaviour)", "fuzz/README.md"],
+    evidence: &[
+        ("stage", "parse | detect"),
+        ("detail", "the failure's message, at most 200 characters"),
+    ],
+    explain_en: "Part of the analysis failed ({stage|t}); the verdict covers only what was read. Please report this message.",
+    explain_zh: "部分分析失败（{stage|t}）；结论只基于已读取的内容。请报告这封邮件。",
+    renamed_from: &[],
+};
+
 /// `identity.display_name_address`
 pub(crate) static DISPLAY_NAME_ADDRESS: Rule = Rule {
     id: "identity.display_name_address",
@@ -783,6 +807,7 @@ pub(crate) static HTML_CREDENTIAL_FORM: Rule = Rule {
 static CATALOGUE: &[&Rule] = &[
     &MALFORMED_FROM,
     &LIMIT_EXCEEDED,
+    &INTERNAL_ERROR,
     &DISPLAY_NAME_ADDRESS,
     &PERSON_IMPERSONATION,
     &BRAND_DISPLAY_NAME,

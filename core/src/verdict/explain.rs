@@ -47,6 +47,9 @@ const TERMS: &[(&str, &str, &str)] = &[
         "decoded text size in bytes",
         "解码后文本大小（字节）",
     ),
+    // message.internal_error stages
+    ("parse", "reading the message", "解析邮件"),
+    ("detect", "running the checks", "运行检测"),
     // sender.reply_to_mismatch kinds
     ("freemail", "a personal free-mail account", "个人免费邮箱"),
     ("other_organisation", "another organisation", "另一个组织"),
