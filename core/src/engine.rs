@@ -1,18 +1,14 @@
 //! The engine: a policy compiled once into lookup structures, then shared by all threads to
 //! score messages.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::compiled::Compiled;
 use crate::context::MessageContext;
-use crate::domain::lookalike::{
-    InvalidDomain, Lookalike, LookalikeIndex, ProtectedSource, ProtectedSpec,
-};
-use crate::domain::{brands, DomainSet};
-use crate::lexicon::{Lexicon, PhraseMatch};
-use crate::names::{Companies, People};
+use crate::domain::lookalike::{InvalidDomain, Lookalike};
+use crate::lexicon::PhraseMatch;
 use crate::policy::{Policy, PolicyError};
-use crate::verdict::{Findings, MessageSummary, RuleSetting, Verdict};
+use crate::verdict::{Findings, MessageSummary, Verdict};
 use crate::{detect, message, rules};
 
 /// A compiled policy. Build it once, share it (`Engine` is `Send + Sync`), and score messages
@@ -31,26 +27,7 @@ use crate::{detect, message, rules};
 /// ```
 #[derive(Debug)]
 pub struct Engine {
-    pub(crate) policy: Policy,
-    pub(crate) settings: HashMap<&'static str, RuleSetting>,
-    pub(crate) own_domains: DomainSet,
-    pub(crate) freemail: DomainSet,
-    pub(crate) reply_to_allow: DomainSet,
-    pub(crate) notification_senders: Vec<String>,
-    pub(crate) lookalikes: LookalikeIndex,
-    pub(crate) people: People,
-    /// Company and brand names that may appear in display names.
-    pub(crate) companies: Companies,
-    /// Partners' and vendors' registrable domains → the partner's or vendor's name.
-    pub(crate) partner_by_org: HashMap<String, String>,
-    /// Each vendor's registrable domains → the vendor's index in `policy.vendors`.
-    pub(crate) vendor_by_org: HashMap<String, usize>,
-    /// The phrase automaton: built-in phrases plus the policy's.
-    pub(crate) lexicon: Arc<Lexicon>,
-    /// `outbound.finance_mailboxes`, lowercased.
-    pub(crate) finance_mailboxes: Vec<String>,
-    /// `auth.trusted_authserv_ids`, trimmed and lowercased.
-    pub(crate) trusted_authserv_ids: Vec<String>,
+    pub(crate) compiled: Arc<Compiled>,
     parser: message::Parser,
 }
 
@@ -73,88 +50,15 @@ impl Engine {
     }
 
     fn compile(policy: Policy) -> Engine {
-        let settings = rules::rules()
-            .iter()
-            .map(|r| {
-                let o = policy
-                    .scoring
-                    .rules
-                    .get(r.id())
-                    .copied()
-                    .unwrap_or_default();
-                let setting = RuleSetting {
-                    enabled: o.enabled.unwrap_or(true),
-                    weight: o.weight.unwrap_or(r.default_weight()),
-                };
-                (r.id(), setting)
-            })
-            .collect();
-        let freemail = DomainSet::freemail(
-            policy.lists.builtin_freemail,
-            policy.lists.freemail.iter().map(String::as_str),
-        );
-        let lookalikes = LookalikeIndex::new(
-            protected_specs(&policy, &freemail),
-            policy.allow.lookalike_domains.iter().map(String::as_str),
-        );
-        let mut partner_by_org = HashMap::new();
-        let named_domains = policy
-            .partners
-            .iter()
-            .map(|p| (&p.name, &p.domains))
-            .chain(policy.vendors.iter().map(|v| (&v.name, &v.domains)));
-        for (name, domains) in named_domains {
-            for d in domains {
-                partner_by_org
-                    .entry(crate::domain::org_of(d))
-                    .or_insert_with(|| name.clone());
-            }
-        }
-        let mut vendor_by_org = HashMap::new();
-        for (i, v) in policy.vendors.iter().enumerate() {
-            for d in &v.domains {
-                vendor_by_org.entry(crate::domain::org_of(d)).or_insert(i);
-            }
-        }
         Engine {
-            vendor_by_org,
-            lexicon: Lexicon::for_policy(&policy.lexicon),
-            trusted_authserv_ids: policy
-                .auth
-                .trusted_authserv_ids
-                .iter()
-                .map(|s| s.trim().to_lowercase())
-                .collect(),
-            finance_mailboxes: policy
-                .outbound
-                .finance_mailboxes
-                .iter()
-                .map(|a| a.trim().to_lowercase())
-                .collect(),
-            people: People::new(&policy.people),
-            companies: Companies::new(&policy),
-            partner_by_org,
-            settings,
-            own_domains: DomainSet::new(policy.organisation.domains.iter().map(String::as_str)),
-            freemail,
-            lookalikes,
-            reply_to_allow: DomainSet::new(
-                policy.allow.reply_to_domains.iter().map(String::as_str),
-            ),
-            notification_senders: policy
-                .lists
-                .notification_senders
-                .iter()
-                .map(|s| s.trim().to_lowercase())
-                .collect(),
+            compiled: Arc::new(Compiled::new(policy)),
             parser: message::Parser::default(),
-            policy,
         }
     }
 
     /// The policy this engine was compiled from.
     pub fn policy(&self) -> &Policy {
-        &self.policy
+        &self.compiled.policy
     }
 
     /// Scores one raw RFC 5322 message.
@@ -167,17 +71,16 @@ impl Engine {
     /// verdict keeps the findings made so far and adds `message.internal_error` naming the
     /// stage. (With `panic = "abort"` there is nothing to catch: the process ends.)
     pub fn score_message(&self, raw: &[u8], ctx: &MessageContext) -> Verdict {
-        let mut findings = Findings::new(&self.settings);
+        let c = &self.compiled;
+        let mut findings = Findings::new(&c.settings);
         let view = guarded("parse", &mut findings, |_| {
-            self.parser.parse(raw, &self.policy.limits)
+            self.parser.parse(raw, &c.policy.limits)
         })
         .unwrap_or_default();
         // Verification reads the same bounded input as the parser.
-        let bounded = raw
-            .get(..self.policy.limits.max_message_bytes)
-            .unwrap_or(raw);
+        let bounded = raw.get(..c.policy.limits.max_message_bytes).unwrap_or(raw);
         guarded("detect", &mut findings, |findings| {
-            detect::run(bounded, &view, self, ctx, findings);
+            detect::run(bounded, &view, c, ctx, findings);
         });
         let summary = MessageSummary {
             from: view
@@ -187,7 +90,7 @@ impl Engine {
             subject: view.subject.clone(),
             message_id: view.message_id.clone(),
         };
-        Verdict::build(findings.finish(), &self.policy.scoring, Some(summary))
+        Verdict::build(findings.finish(), &c.policy.scoring, Some(summary))
     }
 
     /// Checks whether `domain` (a host name, in Unicode or punycode) imitates one of the
@@ -214,7 +117,7 @@ impl Engine {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check_domain(&self, domain: &str) -> Result<Option<Lookalike>, InvalidDomain> {
-        self.lookalikes.check(domain)
+        self.compiled.check_domain(domain)
     }
 
     /// The lexicon's phrases in `text` (built-in plus the policy's `[lexicon]`), in order, as
@@ -232,81 +135,8 @@ impl Engine {
     /// assert_eq!((pay.text, pay.sentence), ("Pay", 1));
     /// ```
     pub fn find_phrases<'a>(&'a self, text: &'a str) -> Vec<PhraseMatch<'a>> {
-        self.lexicon.find(text)
+        self.compiled.lexicon.find(text)
     }
-
-    /// Whether `org` (a registrable domain) belongs to a partner or vendor.
-    pub(crate) fn is_partner_org(&self, org: &str) -> bool {
-        self.partner_by_org.contains_key(org)
-    }
-
-    /// Whether `address` is one of the policy's notification senders (exact address or
-    /// `@domain`).
-    pub(crate) fn is_notification_sender(&self, address: &str) -> bool {
-        let domain = crate::domain::split_address(address).map(|(_, d)| d);
-        self.notification_senders
-            .iter()
-            .any(|s| match s.strip_prefix('@') {
-                Some(d) => domain == Some(d),
-                None => s == address,
-            })
-    }
-}
-
-/// Every domain the policy protects, in order of precedence: the organisation, partners,
-/// vendors, protected people (free-mail domains excluded), `lists.protected_domains`, then the
-/// enabled built-in brands.
-fn protected_specs(policy: &Policy, freemail: &DomainSet) -> Vec<ProtectedSpec> {
-    let spec = |d: &str, source, owner: &str| ProtectedSpec {
-        domain: d.to_string(),
-        source,
-        owner: owner.to_string(),
-    };
-    let mut out = Vec::new();
-    let org = &policy.organisation;
-    out.extend(
-        org.domains
-            .iter()
-            .map(|d| spec(d, ProtectedSource::Organisation, &org.name)),
-    );
-    for p in &policy.partners {
-        out.extend(
-            p.domains
-                .iter()
-                .map(|d| spec(d, ProtectedSource::Partner, &p.name)),
-        );
-    }
-    for v in &policy.vendors {
-        out.extend(
-            v.domains
-                .iter()
-                .map(|d| spec(d, ProtectedSource::Vendor, &v.name)),
-        );
-    }
-    for person in &policy.people {
-        for a in &person.addresses {
-            if let Some(org) = crate::domain::address_org(a) {
-                if !freemail.contains_org(&org) {
-                    out.push(spec(&org, ProtectedSource::Person, &person.name));
-                }
-            }
-        }
-    }
-    out.extend(
-        policy
-            .lists
-            .protected_domains
-            .iter()
-            .map(|d| spec(d, ProtectedSource::Listed, "")),
-    );
-    for b in brands::enabled(&policy.lists.builtin_brands, &policy.lists.disabled_brands) {
-        out.extend(
-            b.domains
-                .iter()
-                .map(|d| spec(d, ProtectedSource::Brand, &b.name)),
-        );
-    }
-    out
 }
 
 /// Runs one stage of scoring inside a panic boundary. A panic becomes the finding
@@ -347,7 +177,7 @@ mod tests {
     #[test]
     fn a_panicking_stage_becomes_a_finding_and_keeps_earlier_ones() {
         let engine = Engine::default();
-        let mut findings = Findings::new(&engine.settings);
+        let mut findings = Findings::new(&engine.compiled.settings);
         let ok = guarded("parse", &mut findings, |_| 7);
         assert_eq!(ok, Some(7));
         let failed: Option<()> = guarded("detect", &mut findings, |f| {

@@ -41,10 +41,12 @@
 
 mod auth;
 mod banking;
+mod compiled;
 mod context;
 mod detect;
 mod domain;
 mod engine;
+pub mod events;
 mod lexicon;
 mod message;
 mod names;
@@ -52,6 +54,7 @@ mod policy;
 mod rules;
 mod text;
 mod verdict;
+mod vocab;
 
 #[cfg(feature = "verify")]
 pub use auth::verify::{DnsFileError, DnsRecords};
@@ -60,14 +63,17 @@ pub use domain::lookalike::{
     InvalidDomain, Lookalike, LookalikeDetail, ProtectedSource, Technique,
 };
 pub use engine::Engine;
+pub use events::{Event, Monitor};
 pub use lexicon::PhraseMatch;
 pub use policy::{
-    Actions, Allow, Auth, BankAccount, BrandCategory, Limits, Lists, Organisation, Outbound,
-    Partner, PartnerKind, Person, Policy, PolicyError, PolicyIssue, Role, RuleOverride, Scoring,
-    Thresholds, Vendor,
+    Actions, Allow, Auth, BankAccount, BrandCategory, Events, Limits, Lists, Organisation,
+    Outbound, Partner, PartnerKind, Person, Policy, PolicyError, PolicyIssue, Role, RuleOverride,
+    Scoring, Thresholds, Vendor, WorkHours,
 };
 pub use rules::{rule, rules, Family, Rule};
-pub use verdict::{Action, Evidence, Finding, Lang, Level, MessageSummary, Severity, Verdict};
+pub use verdict::{
+    Action, EventSummary, Evidence, Finding, Lang, Level, MessageSummary, Severity, Verdict,
+};
 
 /// The README's Rust examples, compiled and run as doc tests.
 #[doc = include_str!("../../README.md")]
@@ -89,5 +95,6 @@ mod testoibits {
         send_sync::<Finding>();
         send_sync::<MessageContext>();
         send_sync::<PolicyError>();
+        send_sync::<Monitor>();
     }
 }

@@ -98,16 +98,6 @@ const LEGAL_FORMS: &[&str] = &[
 ];
 const HAN_LEGAL_FORMS: &[&str] = &["股份有限公司", "有限责任公司", "有限公司", "集团", "公司"];
 
-/// Whether `c` is invisible or steers text direction (zero-width characters, bidi controls,
-/// soft hyphen, tag characters).
-pub(crate) fn is_invisible(c: char) -> bool {
-    matches!(c,
-        '\u{00ad}' | '\u{034f}' | '\u{061c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
-        | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
-        | '\u{2060}'..='\u{206f}' | '\u{3164}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}'
-        | '\u{ffa0}' | '\u{e0000}'..='\u{e0fff}')
-}
-
 fn is_han(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{20000}'..='\u{2ffff}')
 }
@@ -119,7 +109,9 @@ fn tokens(s: &str, drop: &[&str], han_drop: &[&str]) -> Vec<String> {
     let mut text: String = if s.is_ascii() {
         s.to_string()
     } else {
-        s.nfkc().filter(|&c| !is_invisible(c)).collect()
+        s.nfkc()
+            .filter(|&c| !crate::lexicon::normalize::is_invisible(c))
+            .collect()
     };
     if !text.is_ascii() {
         for t in han_drop {

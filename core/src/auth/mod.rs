@@ -15,8 +15,8 @@ pub(crate) mod results;
 #[cfg(feature = "verify")]
 pub(crate) mod verify;
 
+use crate::compiled::Compiled;
 use crate::domain::{org_of, registrable};
-use crate::engine::Engine;
 use crate::message::MessageView;
 use results::{AuthResults, MethodResult};
 
@@ -42,11 +42,11 @@ impl Authentication {
     pub(crate) fn read(
         raw: &[u8],
         view: &MessageView,
-        engine: &Engine,
+        compiled: &Compiled,
         ctx: &crate::MessageContext,
     ) -> Authentication {
         #[cfg_attr(not(feature = "verify"), allow(unused_mut))]
-        let mut auth = Authentication::from_headers(view, engine);
+        let mut auth = Authentication::from_headers(view, compiled);
         #[cfg(feature = "verify")]
         if let Some(dns) = ctx.get_dns_records() {
             let helo = ctx.get_helo().unwrap_or_default();
@@ -67,10 +67,10 @@ impl Authentication {
         auth
     }
 
-    fn from_headers(view: &MessageView, engine: &Engine) -> Authentication {
-        let trusted_ids = &engine.trusted_authserv_ids;
+    fn from_headers(view: &MessageView, compiled: &Compiled) -> Authentication {
+        let trusted_ids = &compiled.trusted_authserv_ids;
         let own = |host: &str| {
-            engine.own_domains.contains_org(registrable(host)) || under_any(host, trusted_ids)
+            compiled.own_domains.contains_org(registrable(host)) || under_any(host, trusted_ids)
         };
         // How many Received fields from the top our own servers wrote.
         let boundary = view
@@ -85,7 +85,7 @@ impl Authentication {
             };
             let id = parsed.authserv_id.as_str();
             let ours = trusted_ids.iter().any(|t| t == id);
-            let claims_ours = ours || engine.own_domains.contains_org(registrable(id));
+            let claims_ours = ours || compiled.own_domains.contains_org(registrable(id));
             if h.received_above > boundary {
                 if claims_ours {
                     auth.forged

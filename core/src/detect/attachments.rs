@@ -37,7 +37,7 @@ pub(crate) fn check(view: &MessageView, out: &mut Findings<'_>) {
 fn extensions(name: &str) -> Vec<String> {
     let clean: String = name
         .chars()
-        .filter(|&c| !crate::names::is_invisible(c))
+        .filter(|&c| !crate::lexicon::normalize::is_invisible(c))
         .collect();
     clean
         .trim()
@@ -174,7 +174,7 @@ fn compatible(ext: &str, sniffed: &str) -> bool {
 fn shown_name(name: &str) -> String {
     name.chars()
         .map(|c| {
-            if crate::names::is_invisible(c) || c.is_control() {
+            if crate::lexicon::normalize::is_invisible(c) || c.is_control() {
                 format!("<U+{:04X}>", u32::from(c))
             } else {
                 c.to_string()

@@ -2,8 +2,8 @@
 //! authentication (see [`crate::auth`]).
 
 use crate::auth::Authentication;
+use crate::compiled::Compiled;
 use crate::domain::org_of;
-use crate::engine::Engine;
 use crate::message::MessageView;
 use crate::rules::{
     AUTH_NONE, DKIM_FAIL, DMARC_FAIL, FORGED_RESULTS_HEADER, PARTNER_AUTHENTICATED, SPF_FAIL,
@@ -15,11 +15,11 @@ const SOFTENED: f64 = 0.3;
 
 pub(crate) fn check(
     view: &MessageView,
-    engine: &Engine,
+    compiled: &Compiled,
     auth: &Authentication,
     out: &mut Findings<'_>,
 ) {
-    let trusted_sealers = &engine.policy.auth.trusted_arc_sealers;
+    let trusted_sealers = &compiled.policy.auth.trusted_arc_sealers;
     if let Some((id, position)) = auth.forged.first() {
         out.add(
             &FORGED_RESULTS_HEADER,
@@ -50,9 +50,12 @@ pub(crate) fn check(
     let soft = if softened == "no" { 1.0 } else { SOFTENED };
     let from_org = view.author().and_then(|a| a.org.as_deref());
     let aligned = from_org.is_some_and(|o| auth.aligned_pass(o));
-    let partner = from_org
-        .filter(|_| aligned)
-        .and_then(|o| engine.partner_by_org.get(o).map(|name| (o, name.as_str())));
+    let partner = from_org.filter(|_| aligned).and_then(|o| {
+        compiled
+            .partner_by_org
+            .get(o)
+            .map(|name| (o, name.as_str()))
+    });
     if let Some((org, partner)) = partner {
         out.add(
             &PARTNER_AUTHENTICATED,

@@ -2,8 +2,8 @@
 
 use super::content::Reading;
 use crate::banking::{self, Found, Kind};
+use crate::compiled::Compiled;
 use crate::domain::lookalike::ProtectedSource;
-use crate::engine::Engine;
 use crate::message::MessageView;
 use crate::policy::Vendor;
 use crate::rules::{NEW_ACCOUNT_DETAILS, VENDOR_ACCOUNT_CHANGED};
@@ -11,12 +11,12 @@ use crate::verdict::{Evidence, Findings};
 
 pub(crate) fn check(
     view: &MessageView,
-    engine: &Engine,
+    compiled: &Compiled,
     reading: &Reading<'_>,
     out: &mut Findings<'_>,
 ) {
-    vendor_account_changed(view, engine, reading, out);
-    new_account_details(engine, reading, out);
+    vendor_account_changed(view, compiled, reading, out);
+    new_account_details(compiled, reading, out);
 }
 
 /// Whether a found identifier is an account money can be sent to.
@@ -43,11 +43,11 @@ fn on_record(records: &[String], f: &Found) -> bool {
 
 /// `banking.new_account_details`: account numbers together with change language, for any
 /// sender, except accounts the registry knows.
-fn new_account_details(engine: &Engine, reading: &Reading<'_>, out: &mut Findings<'_>) {
+fn new_account_details(compiled: &Compiled, reading: &Reading<'_>, out: &mut Findings<'_>) {
     let Some((phrase, _, strength)) = reading.bank_change() else {
         return;
     };
-    let records = accounts_on_record(&engine.policy.vendors);
+    let records = accounts_on_record(&compiled.policy.vendors);
     let accounts: Vec<&Found> = reading.bank().iter().filter(|f| is_account(f)).collect();
     let Some(first) = accounts.iter().find(|f| !on_record(&records, f)) else {
         return;
@@ -73,11 +73,11 @@ fn new_account_details(engine: &Engine, reading: &Reading<'_>, out: &mut Finding
 /// a vendor with accounts on record carries an account number that is not one of them.
 fn vendor_account_changed(
     view: &MessageView,
-    engine: &Engine,
+    compiled: &Compiled,
     reading: &Reading<'_>,
     out: &mut Findings<'_>,
 ) {
-    let vendors = &engine.policy.vendors;
+    let vendors = &compiled.policy.vendors;
     if vendors.iter().all(|v| v.accounts.is_empty()) {
         return;
     }
@@ -87,7 +87,7 @@ fn vendor_account_changed(
     let (Some(addr), Some(org)) = (author.address.as_deref(), author.org.as_deref()) else {
         return;
     };
-    let Some((vendor, how)) = which_vendor(view, engine, org, addr) else {
+    let Some((vendor, how)) = which_vendor(view, compiled, org, addr) else {
         return;
     };
     if vendor.accounts.is_empty() {
@@ -120,17 +120,17 @@ fn vendor_account_changed(
 /// domain, a lookalike of it, or its name in the display name.
 fn which_vendor<'a>(
     view: &MessageView,
-    engine: &'a Engine,
+    compiled: &'a Compiled,
     org: &str,
     addr: &str,
 ) -> Option<(&'a Vendor, &'static str)> {
-    let vendors = &engine.policy.vendors;
-    let by_domain = |d: &str| engine.vendor_by_org.get(d).and_then(|&i| vendors.get(i));
+    let vendors = &compiled.policy.vendors;
+    let by_domain = |d: &str| compiled.vendor_by_org.get(d).and_then(|&i| vendors.get(i));
     if let Some(v) = by_domain(org) {
         return Some((v, "vendor_domain"));
     }
     if let Some((_, host)) = crate::domain::split_address(addr) {
-        if let Ok(Some(m)) = engine.check_domain(host) {
+        if let Ok(Some(m)) = compiled.check_domain(host) {
             if m.detail.source == ProtectedSource::Vendor {
                 if let Some(v) = by_domain(&m.protected) {
                     return Some((v, "lookalike_domain"));
@@ -139,7 +139,7 @@ fn which_vendor<'a>(
         }
     }
     let name = view.author().and_then(|a| a.name.as_deref())?;
-    let named = engine.companies.named_in(name);
+    let named = compiled.companies.named_in(name);
     let company = named.iter().find(|c| c.kind == "vendor")?;
     vendors
         .iter()

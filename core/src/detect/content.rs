@@ -7,7 +7,7 @@
 use std::cell::OnceCell;
 
 use crate::banking::{self, Found};
-use crate::engine::Engine;
+use crate::compiled::Compiled;
 use crate::lexicon::{Category, Hit, Lexicon, Scan};
 use crate::message::MessageView;
 use crate::rules::{
@@ -82,12 +82,12 @@ pub(crate) struct Reading<'a> {
 }
 
 impl<'a> Reading<'a> {
-    pub(crate) fn new(view: &'a MessageView, engine: &'a Engine) -> Reading<'a> {
-        let lexicon = &*engine.lexicon;
+    pub(crate) fn new(view: &'a MessageView, compiled: &'a Compiled) -> Reading<'a> {
+        let lexicon = &*compiled.lexicon;
         let quoted = quoted_from(&view.text);
-        let read_to = view
-            .text
-            .floor_char_boundary(quoted.saturating_add(engine.policy.limits.max_quoted_text_bytes));
+        let read_to = view.text.floor_char_boundary(
+            quoted.saturating_add(compiled.policy.limits.max_quoted_text_bytes),
+        );
         Reading {
             lexicon,
             view,

@@ -2,12 +2,12 @@
 
 use unicode_security::mixed_script::AugmentedScriptSet;
 
+use crate::compiled::Compiled;
 use crate::context::MessageContext;
 use crate::detect::{is_partner_contact, is_recipient_org, Contact};
 use crate::domain;
-use crate::engine::Engine;
+use crate::lexicon::normalize::is_invisible;
 use crate::message::MessageView;
-use crate::names::is_invisible;
 use crate::policy::Role;
 use crate::rules::{
     BRAND_DISPLAY_NAME, DISPLAY_NAME_ADDRESS, PERSON_IMPERSONATION, UNUSUAL_CHARACTERS,
@@ -16,20 +16,20 @@ use crate::verdict::{Evidence, Findings};
 
 pub(crate) fn check(
     view: &MessageView,
-    engine: &Engine,
+    compiled: &Compiled,
     ctx: &MessageContext,
     out: &mut Findings<'_>,
 ) {
-    display_name_address(view, engine, ctx, out);
-    person_impersonation(view, engine, ctx, out);
-    brand_display_name(view, engine, ctx, out);
+    display_name_address(view, compiled, ctx, out);
+    person_impersonation(view, compiled, ctx, out);
+    brand_display_name(view, compiled, ctx, out);
     unusual_characters(view, out);
 }
 
 /// `identity.person_impersonation`: a protected person's name on someone else's address.
 fn person_impersonation(
     view: &MessageView,
-    engine: &Engine,
+    compiled: &Compiled,
     ctx: &MessageContext,
     out: &mut Findings<'_>,
 ) {
@@ -39,16 +39,16 @@ fn person_impersonation(
     // Lists post in the member's name from the list's address; notification services show the
     // organiser's name; own-domain forgeries and partners' namesakes are other rules' business.
     if view.list.is_list()
-        || engine.is_notification_sender(addr)
-        || engine.own_domains.contains_org(org)
-        || engine.is_partner_org(org)
+        || compiled.is_notification_sender(addr)
+        || compiled.own_domains.contains_org(org)
+        || compiled.is_partner_org(org)
     {
         return;
     }
-    let Some(hit) = engine.people.find(name) else {
+    let Some(hit) = compiled.people.find(name) else {
         return;
     };
-    let Some(person) = engine.policy.people.get(hit.index) else {
+    let Some(person) = compiled.policy.people.get(hit.index) else {
         return;
     };
     if person
@@ -60,7 +60,7 @@ fn person_impersonation(
     }
     let contact = Contact::of(ctx, addr);
     if contact == Contact::Known
-        || (engine.freemail.contains_org(org) && is_partner_contact(person, engine))
+        || (compiled.freemail.contains_org(org) && is_partner_contact(person, compiled))
     {
         return;
     }
@@ -73,7 +73,7 @@ fn person_impersonation(
     // A partner's contact named by someone at another company: a namesake is likelier than an
     // impersonation that did not even take a lookalike domain (that one is caught by
     // sender.lookalike_domain).
-    if is_partner_contact(person, engine) && !engine.freemail.contains_org(org) {
+    if is_partner_contact(person, compiled) && !compiled.freemail.contains_org(org) {
         strength *= 0.5;
     }
     out.add(
@@ -91,22 +91,22 @@ fn person_impersonation(
 /// `identity.brand_display_name`: a protected company or brand name on an unrelated domain.
 fn brand_display_name(
     view: &MessageView,
-    engine: &Engine,
+    compiled: &Compiled,
     ctx: &MessageContext,
     out: &mut Findings<'_>,
 ) {
     let Some((name, addr, org)) = view.named_author() else {
         return;
     };
-    if engine.is_notification_sender(addr) {
+    if compiled.is_notification_sender(addr) {
         return;
     }
-    let freemail = engine.freemail.contains_org(org);
-    for b in engine.companies.named_in(name) {
+    let freemail = compiled.freemail.contains_org(org);
+    for b in compiled.companies.named_in(name) {
         if b.domains.contains_org(org) {
             continue;
         }
-        if b.kind == "organisation" && engine.own_domains.contains_org(org) {
+        if b.kind == "organisation" && compiled.own_domains.contains_org(org) {
             continue;
         }
         // A partner's name on free mail is `sender.freemail_impersonation`.
@@ -211,7 +211,7 @@ fn escape_invisible(text: &str) -> String {
 /// `identity.display_name_address`: the display name shows an address of another organisation.
 fn display_name_address(
     view: &MessageView,
-    engine: &Engine,
+    compiled: &Compiled,
     ctx: &MessageContext,
     out: &mut Findings<'_>,
 ) {
@@ -223,7 +223,7 @@ fn display_name_address(
         let Some(addr) = mb.address.as_deref() else {
             continue;
         };
-        if engine.is_notification_sender(addr) {
+        if compiled.is_notification_sender(addr) {
             continue;
         }
         for shown in &mb.shown {
@@ -237,7 +237,7 @@ fn display_name_address(
             {
                 continue;
             }
-            let target = if engine.own_domains.contains_org(shown_org) {
+            let target = if compiled.own_domains.contains_org(shown_org) {
                 "organisation"
             } else if is_recipient_org(view, ctx, shown_org) {
                 "recipient"

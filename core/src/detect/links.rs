@@ -3,18 +3,18 @@
 use std::net::IpAddr;
 use std::sync::OnceLock;
 
+use crate::compiled::Compiled;
 use crate::domain::lookalike::Lookalike;
 use crate::domain::{self, DomainSet};
-use crate::engine::Engine;
 use crate::message::{urls, MessageView};
 use crate::rules::{
     IP_LITERAL, LINK_LOOKALIKE, MIXED_SCRIPT_HOST, SCRIPT_URL, SHORTENER, TEXT_HREF_MISMATCH,
 };
 use crate::verdict::{Evidence, Findings, Severity};
 
-pub(crate) fn check(view: &MessageView, engine: &Engine, out: &mut Findings<'_>) {
-    lookalike_links(view, engine, out);
-    text_href_mismatch(view, engine, out);
+pub(crate) fn check(view: &MessageView, compiled: &Compiled, out: &mut Findings<'_>) {
+    lookalike_links(view, compiled, out);
+    text_href_mismatch(view, compiled, out);
     ip_literal(view, out);
     script_url(view, out);
     shortener(view, out);
@@ -156,7 +156,7 @@ fn shown_host(text: &str) -> Option<String> {
 }
 
 /// `links.text_href_mismatch`: a link shows one site and goes to another organisation.
-fn text_href_mismatch(view: &MessageView, engine: &Engine, out: &mut Findings<'_>) {
+fn text_href_mismatch(view: &MessageView, compiled: &Compiled, out: &mut Findings<'_>) {
     let wrappers = constant_set(&WRAPPER_SET, LINK_WRAPPERS);
     let own = view.author().and_then(|a| a.org.as_deref());
     let mut first: Option<(String, &str, &str, bool)> = None;
@@ -179,7 +179,7 @@ fn text_href_mismatch(view: &MessageView, engine: &Engine, out: &mut Findings<'_
             continue;
         }
         count += 1;
-        let protected = engine.lookalikes.is_protected(shown_org);
+        let protected = compiled.lookalikes.is_protected(shown_org);
         if first.as_ref().is_none_or(|f| protected && !f.3) {
             first = Some((shown.clone(), host, url.href.as_str(), protected));
         }
@@ -246,7 +246,7 @@ fn script_url(view: &MessageView, out: &mut Findings<'_>) {
 }
 
 /// `links.lookalike_domain`: the strongest link to a host imitating a protected domain.
-fn lookalike_links(view: &MessageView, engine: &Engine, out: &mut Findings<'_>) {
+fn lookalike_links(view: &MessageView, compiled: &Compiled, out: &mut Findings<'_>) {
     let own = view.author().and_then(|a| a.org.as_deref());
     let mut best: Option<(Lookalike, &str, &str)> = None;
     let mut count = 0usize;
@@ -259,7 +259,7 @@ fn lookalike_links(view: &MessageView, engine: &Engine, out: &mut Findings<'_>) 
             continue;
         }
         checked.push(host);
-        let Ok(Some(m)) = engine.check_domain(host) else {
+        let Ok(Some(m)) = compiled.check_domain(host) else {
             continue;
         };
         // The sender's own site: a lookalike sender is reported as such.

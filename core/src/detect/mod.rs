@@ -1,4 +1,4 @@
-//! Detectors. One file per family; each exposes `check(view, engine, ctx, out)`, reads only the
+//! Detectors. One file per family; each exposes `check(view, compiled, ctx, out)`, reads only the
 //! [`MessageView`](crate::message::MessageView), and never talks to another detector.
 
 mod attachments;
@@ -11,8 +11,8 @@ mod message;
 mod outbound;
 mod sender;
 
+use crate::compiled::Compiled;
 use crate::context::{Direction, MessageContext};
-use crate::engine::Engine;
 use crate::message::MessageView;
 use crate::verdict::Findings;
 
@@ -20,25 +20,25 @@ use crate::verdict::Findings;
 pub(crate) fn run(
     raw: &[u8],
     view: &MessageView,
-    engine: &Engine,
+    compiled: &Compiled,
     ctx: &MessageContext,
     out: &mut Findings<'_>,
 ) {
     message::check(view, out);
-    let reading = content::Reading::new(view, engine);
+    let reading = content::Reading::new(view, compiled);
     match ctx.direction() {
         Direction::Inbound | Direction::Internal => {
-            let authentication = crate::auth::Authentication::read(raw, view, engine, ctx);
-            auth::check(view, engine, &authentication, out);
-            identity::check(view, engine, ctx, out);
-            sender::check(view, engine, ctx, &authentication, out);
-            links::check(view, engine, out);
+            let authentication = crate::auth::Authentication::read(raw, view, compiled, ctx);
+            auth::check(view, compiled, &authentication, out);
+            identity::check(view, compiled, ctx, out);
+            sender::check(view, compiled, ctx, &authentication, out);
+            links::check(view, compiled, out);
             attachments::check(view, out);
         }
-        Direction::Outbound { .. } => outbound::check(view, engine, ctx, &reading, out),
+        Direction::Outbound { .. } => outbound::check(view, compiled, ctx, &reading, out),
     }
     // What the message asks for matters both ways: a stolen mailbox sends the payment change.
-    banking::check(view, engine, &reading, out);
+    banking::check(view, compiled, &reading, out);
     content::check(&reading, view, out);
 }
 
@@ -77,11 +77,11 @@ impl Contact {
 
 /// Whether a protected person is a partner's contact: they have addresses, and all of them are
 /// at domains that are neither the organisation's own nor free-mail.
-pub(crate) fn is_partner_contact(person: &crate::policy::Person, engine: &Engine) -> bool {
+pub(crate) fn is_partner_contact(person: &crate::policy::Person, compiled: &Compiled) -> bool {
     !person.addresses.is_empty()
         && person.addresses.iter().all(|a| {
             crate::domain::address_org(a).is_some_and(|o| {
-                !engine.own_domains.contains_org(&o) && !engine.freemail.contains_org(&o)
+                !compiled.own_domains.contains_org(&o) && !compiled.freemail.contains_org(&o)
             })
         })
 }

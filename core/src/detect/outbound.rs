@@ -3,8 +3,8 @@
 
 use super::content::Reading;
 use super::Contact;
+use crate::compiled::Compiled;
 use crate::context::MessageContext;
-use crate::engine::Engine;
 use crate::lexicon::Category;
 use crate::message::MessageView;
 use crate::names::person_tokens;
@@ -13,18 +13,18 @@ use crate::verdict::{Evidence, Findings};
 
 pub(crate) fn check(
     view: &MessageView,
-    engine: &Engine,
+    compiled: &Compiled,
     ctx: &MessageContext,
     reading: &Reading<'_>,
     out: &mut Findings<'_>,
 ) {
-    let recipients = external_recipients(view, ctx, engine);
+    let recipients = external_recipients(view, ctx, compiled);
     if recipients.is_empty() {
         return;
     }
     let m = Outgoing {
         view,
-        engine,
+        compiled,
         ctx,
         reading,
         recipients,
@@ -36,7 +36,7 @@ pub(crate) fn check(
 /// An outgoing message with what both outbound rules read.
 struct Outgoing<'a> {
     view: &'a MessageView,
-    engine: &'a Engine,
+    compiled: &'a Compiled,
     ctx: &'a MessageContext,
     reading: &'a Reading<'a>,
     /// Recipients outside the organisation.
@@ -44,12 +44,16 @@ struct Outgoing<'a> {
 }
 
 /// Recipients (envelope, To, Cc) outside the organisation, lowercased, each once.
-fn external_recipients(view: &MessageView, ctx: &MessageContext, engine: &Engine) -> Vec<String> {
+fn external_recipients(
+    view: &MessageView,
+    ctx: &MessageContext,
+    compiled: &Compiled,
+) -> Vec<String> {
     let mut list: Vec<String> = Vec::new();
     for r in super::recipient_addresses(view, ctx) {
         let r = r.trim().to_lowercase();
         let own =
-            crate::domain::address_org(&r).is_some_and(|o| engine.own_domains.contains_org(&o));
+            crate::domain::address_org(&r).is_some_and(|o| compiled.own_domains.contains_org(&o));
         if !own && !list.contains(&r) {
             list.push(r);
         }
@@ -61,7 +65,7 @@ fn external_recipients(view: &MessageView, ctx: &MessageContext, engine: &Engine
 /// else a phrase of the subject or body. The flag is true for an attachment.
 fn business_document(
     view: &MessageView,
-    engine: &Engine,
+    compiled: &Compiled,
     reading: &Reading<'_>,
     categories: &[Category],
 ) -> Option<(String, bool)> {
@@ -69,7 +73,7 @@ fn business_document(
         let Some(name) = a.name.as_deref() else {
             continue;
         };
-        let scan = engine.lexicon.scan(name);
+        let scan = compiled.lexicon.scan(name);
         if categories.iter().any(|&c| scan.has(c)) {
             return Some((name.to_string(), true));
         }
@@ -107,18 +111,20 @@ fn resembles(recipient: &str, sender_name: Option<&str>, sender_addr: Option<&st
 
 /// `outbound.personal_account`.
 fn personal_account(m: &Outgoing<'_>, out: &mut Findings<'_>) {
-    let (view, engine, ctx, reading) = (m.view, m.engine, m.ctx, m.reading);
+    let (view, compiled, ctx, reading) = (m.view, m.compiled, m.ctx, m.reading);
     let freemail: Vec<&String> = m
         .recipients
         .iter()
-        .filter(|r| crate::domain::address_org(r).is_some_and(|o| engine.freemail.contains_org(&o)))
+        .filter(|r| {
+            crate::domain::address_org(r).is_some_and(|o| compiled.freemail.contains_org(&o))
+        })
         .collect();
     if freemail.is_empty() {
         return;
     }
     let Some((document, attached)) = business_document(
         view,
-        engine,
+        compiled,
         reading,
         &[Category::Proforma, Category::Document],
     ) else {
@@ -155,12 +161,12 @@ fn personal_account(m: &Outgoing<'_>, out: &mut Findings<'_>) {
 
 /// `outbound.pi_without_finance`: off until `outbound.finance_mailboxes` is set.
 fn pi_without_finance(m: &Outgoing<'_>, out: &mut Findings<'_>) {
-    let (view, engine, ctx, reading) = (m.view, m.engine, m.ctx, m.reading);
-    if engine.finance_mailboxes.is_empty() {
+    let (view, compiled, ctx, reading) = (m.view, m.compiled, m.ctx, m.reading);
+    if compiled.finance_mailboxes.is_empty() {
         return;
     }
     let copied = super::recipient_addresses(view, ctx).any(|r| {
-        engine
+        compiled
             .finance_mailboxes
             .iter()
             .any(|f| f.eq_ignore_ascii_case(r.trim()))
@@ -173,7 +179,7 @@ fn pi_without_finance(m: &Outgoing<'_>, out: &mut Findings<'_>) {
         .iter()
         .find(|f| f.kind != crate::banking::Kind::Beneficiary)
         .map(|f| format!("{} {}", f.kind.as_str(), super::banking::mask(&f.value)));
-    let Some(document) = business_document(view, engine, reading, &[Category::Proforma])
+    let Some(document) = business_document(view, compiled, reading, &[Category::Proforma])
         .map(|d| d.0)
         .or(instruction)
     else {

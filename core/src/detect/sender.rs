@@ -1,11 +1,11 @@
 //! `sender.*` rules: the addresses a reply or bounce would go to.
 
 use crate::auth::Authentication;
+use crate::compiled::Compiled;
 use crate::context::{Direction, MessageContext};
 use crate::detect::links::match_strength;
 use crate::detect::{is_partner_contact, recipient_addresses, Contact};
 use crate::domain;
-use crate::engine::Engine;
 use crate::message::MessageView;
 use crate::rules::{
     FIRST_CONTACT, FREEMAIL_IMPERSONATION, OWN_DOMAIN_SPOOF, REPLY_TO_MISMATCH, SENDER_LOOKALIKE,
@@ -14,23 +14,23 @@ use crate::verdict::{Evidence, Findings};
 
 pub(crate) fn check(
     view: &MessageView,
-    engine: &Engine,
+    compiled: &Compiled,
     ctx: &MessageContext,
     auth: &Authentication,
     out: &mut Findings<'_>,
 ) {
-    reply_to_mismatch(view, engine, ctx, out);
-    lookalike_domain(view, engine, ctx, out);
-    freemail_impersonation(view, engine, ctx, out);
-    own_domain_spoof(view, engine, ctx, auth, out);
-    first_contact(view, engine, ctx, out);
+    reply_to_mismatch(view, compiled, ctx, out);
+    lookalike_domain(view, compiled, ctx, out);
+    freemail_impersonation(view, compiled, ctx, out);
+    own_domain_spoof(view, compiled, ctx, auth, out);
+    first_contact(view, compiled, ctx, out);
 }
 
 /// `sender.lookalike_domain`: every sender domain checked against the protected domains; one
 /// finding per lookalike domain, naming the first header it appeared in.
 fn lookalike_domain(
     view: &MessageView,
-    engine: &Engine,
+    compiled: &Compiled,
     ctx: &MessageContext,
     out: &mut Findings<'_>,
 ) {
@@ -70,13 +70,13 @@ fn lookalike_domain(
     let mut reported: Vec<String> = Vec::new();
     for (header, d) in domains {
         // Free-mail providers are real providers, never someone's lookalike: not checked.
-        if engine
+        if compiled
             .freemail
             .contains_org(domain::registrable(&domain::normalize(&d)))
         {
             continue;
         }
-        let Ok(Some(m)) = engine.check_domain(&d) else {
+        let Ok(Some(m)) = compiled.check_domain(&d) else {
             continue;
         };
         if reported.contains(&m.detail.candidate) {
@@ -100,27 +100,27 @@ fn lookalike_domain(
 /// `sender.freemail_impersonation`: a partner company or a partner's contact, on free mail.
 fn freemail_impersonation(
     view: &MessageView,
-    engine: &Engine,
+    compiled: &Compiled,
     ctx: &MessageContext,
     out: &mut Findings<'_>,
 ) {
     let Some((name, addr, org)) = view.named_author() else {
         return;
     };
-    if !engine.freemail.contains_org(org) || view.list.is_list() {
+    if !compiled.freemail.contains_org(org) || view.list.is_list() {
         return;
     }
     let contact = Contact::of(ctx, addr);
     if contact == Contact::Known {
         return;
     }
-    let person = engine
+    let person = compiled
         .people
         .find(name)
-        .and_then(|hit| engine.policy.people.get(hit.index));
+        .and_then(|hit| compiled.policy.people.get(hit.index));
     let claim = match person {
         Some(p)
-            if is_partner_contact(p, engine)
+            if is_partner_contact(p, compiled)
                 && !p
                     .addresses
                     .iter()
@@ -128,7 +128,7 @@ fn freemail_impersonation(
         {
             Some((p.name.clone(), "person"))
         }
-        _ => engine
+        _ => compiled
             .companies
             .named_in(name)
             .into_iter()
@@ -152,7 +152,7 @@ fn freemail_impersonation(
 /// `sender.own_domain_spoof`: inbound mail with a From in the organisation's own domains.
 fn own_domain_spoof(
     view: &MessageView,
-    engine: &Engine,
+    compiled: &Compiled,
     ctx: &MessageContext,
     auth: &Authentication,
     out: &mut Findings<'_>,
@@ -166,7 +166,7 @@ fn own_domain_spoof(
     let (Some(addr), Some(org)) = (author.address.as_deref(), author.org.as_deref()) else {
         return;
     };
-    if !engine.own_domains.contains_org(org) {
+    if !compiled.own_domains.contains_org(org) {
         return;
     }
     // The client the host names, else the one our own server recorded in the topmost
@@ -177,7 +177,7 @@ fn own_domain_spoof(
             .filter_map(|h| h.from_ip)
             .find(|ip| !ip.is_loopback())
     });
-    let networks = &engine.policy.organisation.internal_networks;
+    let networks = &compiled.policy.organisation.internal_networks;
     // The organisation's own server's word comes first: an aligned pass is an authorised
     // sender (a CRM, a ticket system); a failure is a forgery wherever it came from.
     let shown = client.map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
@@ -215,7 +215,7 @@ fn auth_failed(auth: &Authentication) -> bool {
 /// `sender.first_contact`: the host's history does not know the sender.
 fn first_contact(
     view: &MessageView,
-    engine: &Engine,
+    compiled: &Compiled,
     ctx: &MessageContext,
     out: &mut Findings<'_>,
 ) {
@@ -225,7 +225,7 @@ fn first_contact(
     let Some(addr) = view.author().and_then(|a| a.address.as_deref()) else {
         return;
     };
-    if view.list.is_list() || engine.is_notification_sender(addr) {
+    if view.list.is_list() || compiled.is_notification_sender(addr) {
         return;
     }
     if Contact::of(ctx, addr) == Contact::First {
@@ -236,7 +236,7 @@ fn first_contact(
 /// `sender.reply_to_mismatch`: Reply-To in another organisation or at a free-mail provider.
 fn reply_to_mismatch(
     view: &MessageView,
-    engine: &Engine,
+    compiled: &Compiled,
     ctx: &MessageContext,
     out: &mut Findings<'_>,
 ) {
@@ -248,7 +248,7 @@ fn reply_to_mismatch(
     };
     // Lists reply to the list; notification services (calendar invitations) reply to the
     // organiser.
-    if view.reply_to.is_empty() || view.list.is_list() || engine.is_notification_sender(from) {
+    if view.reply_to.is_empty() || view.list.is_list() || compiled.is_notification_sender(from) {
         return;
     }
     // Contact forms and notes-to-self: From is the only recipient.
@@ -261,20 +261,20 @@ fn reply_to_mismatch(
     if (to.len() == 1 && to[0] == from) || (envelope.len() == 1 && envelope[0] == from) {
         return;
     }
-    let from_freemail = from_org.is_some_and(|o| engine.freemail.contains_org(o));
+    let from_freemail = from_org.is_some_and(|o| compiled.freemail.contains_org(o));
     for reply_to in &view.reply_to {
         let (Some(rt), Some(rt_org)) = (reply_to.address.as_deref(), reply_to.org.as_deref())
         else {
             continue;
         };
         if rt == from
-            || engine.own_domains.contains_org(rt_org)
-            || engine.reply_to_allow.contains_org(rt_org)
+            || compiled.own_domains.contains_org(rt_org)
+            || compiled.reply_to_allow.contains_org(rt_org)
             || recipient_addresses(view, ctx).any(|r| r == rt)
         {
             continue;
         }
-        let freemail = engine.freemail.contains_org(rt_org);
+        let freemail = compiled.freemail.contains_org(rt_org);
         if Some(rt_org) == from_org && !freemail {
             continue;
         }

@@ -3,9 +3,35 @@
 
 use std::sync::OnceLock;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use crate::policy::BrandCategory;
+/// A category of the built-in brand list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum BrandCategory {
+    /// Banks that trading companies use (HSBC, Bank of China, ICBC, Citi, ...).
+    Banks,
+    /// Carriers and forwarders (DHL, FedEx, UPS, Maersk, COSCO, ...).
+    Logistics,
+    /// Webmail and office suites (Microsoft, Google, QQ Mail, NetEase, ...).
+    Webmail,
+    /// Payment services (PayPal, Alipay, Payoneer, ...).
+    Payments,
+    /// Marketplaces and trade platforms (alibaba.com, made-in-china.com, ...).
+    Marketplaces,
+}
+
+impl BrandCategory {
+    /// Every category.
+    pub const ALL: [BrandCategory; 5] = [
+        BrandCategory::Banks,
+        BrandCategory::Logistics,
+        BrandCategory::Webmail,
+        BrandCategory::Payments,
+        BrandCategory::Marketplaces,
+    ];
+}
 
 const BRANDS: &str = include_str!("../../data/brands.toml");
 

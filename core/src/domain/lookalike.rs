@@ -24,7 +24,7 @@ use rustc_hash::FxHashSet;
 use serde::Serialize;
 
 use super::skeleton::{skeleton, skeleton_chars};
-use crate::verdict::Severity;
+use crate::vocab::Severity;
 
 /// Where a protected domain comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

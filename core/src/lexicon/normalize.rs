@@ -392,7 +392,7 @@ fn ascii(w: &mut Writer, bytes: &[u8], i: usize, b: u8, at: u32) {
 }
 
 fn non_ascii(w: &mut Writer, c: char, next: Option<char>, at: u32) {
-    if crate::names::is_invisible(c) {
+    if is_invisible(c) {
         return;
     }
     match c {
@@ -575,6 +575,16 @@ fn latin_lookalike(c: char) -> Option<char> {
         'у' | 'γ' => 'y',
         _ => return None,
     })
+}
+
+/// Whether `c` is invisible or steers text direction (zero-width characters, bidi controls,
+/// soft hyphen, tag characters).
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00ad}' | '\u{034f}' | '\u{061c}' | '\u{115f}' | '\u{1160}' | '\u{17b4}' | '\u{17b5}'
+        | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{206f}' | '\u{3164}' | '\u{fe00}'..='\u{fe0f}' | '\u{feff}'
+        | '\u{ffa0}' | '\u{e0000}'..='\u{e0fff}')
 }
 
 #[cfg(test)]

@@ -14,7 +14,11 @@ use std::collections::BTreeMap;
 use ipnetwork::IpNetwork;
 use serde::{Deserialize, Serialize};
 
-use crate::verdict::{Action, Lang, Level};
+mod events;
+
+pub use crate::domain::brands::BrandCategory;
+use crate::vocab::{Action, Lang, Level};
+pub use events::{Events, WorkHours};
 
 /// The commented TOML rendering of the default policy.
 const DEFAULT_TOML: &str = include_str!("default.toml");
@@ -65,6 +69,8 @@ pub struct Policy {
     pub outbound: Outbound,
     /// Default language of reports.
     pub language: Lang,
+    /// Login and mailbox event detectors.
+    pub events: Events,
 }
 
 /// The organisation being protected.
@@ -224,34 +230,6 @@ pub struct Lists {
     /// Extra domains to protect against lookalikes (customers or suppliers not listed under
     /// `partners`).
     pub protected_domains: Vec<String>,
-}
-
-/// A category of the built-in brand list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[non_exhaustive]
-pub enum BrandCategory {
-    /// Banks that trading companies use (HSBC, Bank of China, ICBC, Citi, ...).
-    Banks,
-    /// Carriers and forwarders (DHL, FedEx, UPS, Maersk, COSCO, ...).
-    Logistics,
-    /// Webmail and office suites (Microsoft, Google, QQ Mail, NetEase, ...).
-    Webmail,
-    /// Payment services (PayPal, Alipay, Payoneer, ...).
-    Payments,
-    /// Marketplaces and trade platforms (alibaba.com, made-in-china.com, ...).
-    Marketplaces,
-}
-
-impl BrandCategory {
-    /// Every category.
-    pub const ALL: [BrandCategory; 5] = [
-        BrandCategory::Banks,
-        BrandCategory::Logistics,
-        BrandCategory::Webmail,
-        BrandCategory::Payments,
-        BrandCategory::Marketplaces,
-    ];
 }
 
 impl Default for Lists {

@@ -156,7 +156,84 @@ pub(super) fn check(p: &Policy) -> Vec<PolicyIssue> {
             is.push(format!("limits.{name}"), "must be at least 1");
         }
     }
+    events(&p.events, &mut is);
     is.0
+}
+
+fn events(e: &super::Events, is: &mut Issues) {
+    for (name, value) in [
+        ("history", e.history),
+        ("max_users", e.max_users),
+        ("max_sources", e.max_sources),
+        ("max_event_ids", e.max_event_ids),
+    ] {
+        if value == 0 {
+            is.push(format!("events.{name}"), "must be at least 1");
+        }
+    }
+    for (name, value) in [
+        ("user_failures", e.user_failures),
+        ("user_failure_minutes", e.user_failure_minutes),
+        ("source_failures", e.source_failures),
+        ("source_failure_minutes", e.source_failure_minutes),
+        ("spray_minutes", e.spray_minutes),
+        ("chain_hours", e.chain_hours),
+    ] {
+        if value == 0 {
+            is.push(format!("events.{name}"), "must be at least 1");
+        }
+    }
+    for (name, value) in [
+        ("travel_min_km", e.travel_min_km),
+        ("travel_min_kmh", e.travel_min_kmh),
+    ] {
+        if !(value.is_finite() && value > 0.0) {
+            is.push(
+                format!("events.{name}"),
+                format!("{value} is not a positive number"),
+            );
+        }
+    }
+    for (i, c) in e.allowed_countries.iter().enumerate() {
+        if !(c.len() == 2 && c.bytes().all(|b| b.is_ascii_alphabetic())) {
+            is.push(
+                format!("events.allowed_countries[{i}]"),
+                format!("{c:?} is not an ISO 3166 two-letter country code"),
+            );
+        }
+    }
+    let w = &e.work_hours;
+    if w.offset_minutes().is_none() {
+        is.push(
+            "events.work_hours.utc_offset".into(),
+            format!("{:?} is not an offset like \"+08:00\"", w.utc_offset),
+        );
+    }
+    if !(w.start < w.end && w.end <= 24) {
+        is.push(
+            "events.work_hours".into(),
+            format!(
+                "start {} must be before end {} (at most 24)",
+                w.start, w.end
+            ),
+        );
+    }
+    for (i, d) in w.days.iter().enumerate() {
+        if !(1..=7).contains(d) {
+            is.push(
+                format!("events.work_hours.days[{i}]"),
+                format!("{d} is not a weekday (1 = Monday … 7 = Sunday)"),
+            );
+        }
+    }
+    for (list, values) in [
+        ("finance_keywords", &e.finance_keywords),
+        ("attack_user_agents", &e.attack_user_agents),
+    ] {
+        for (i, v) in values.iter().enumerate() {
+            is.non_empty(format!("events.{list}[{i}]"), v);
+        }
+    }
 }
 
 #[cfg(test)]

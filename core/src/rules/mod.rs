@@ -13,6 +13,7 @@ use serde::Serialize;
 mod auth;
 mod composite;
 mod content;
+mod events;
 mod outbound;
 
 pub(crate) use auth::{
@@ -23,6 +24,13 @@ pub(crate) use composite::BEC_PAYMENT_REQUEST;
 pub(crate) use content::{
     AUTHORITY, BANK_DETAIL_CHANGE, CREDENTIAL_LURE, GIFT_CARDS, PAYMENT_URGENCY, PHONE_HARVESTING,
     SECRECY,
+};
+pub(crate) use events::{
+    ACCOUNT_TAKEOVER, ANONYMIZER, APP_CONSENT, ATTACK_TOOL, AUDIT_DISABLED, BRUTE_FORCE,
+    EXTERNAL_FORWARDING, HIDING_RULE, IMPOSSIBLE_TRAVEL, LEGACY_PROTOCOL, MASS_ACTION,
+    MFA_DISABLED, NEW_COUNTRY, NEW_DEVICE, NEW_NETWORK, OFF_HOURS, OUTSIDE_ALLOWED, PASSWORD_SPRAY,
+    PERMISSION_GRANTED, PROTOCOL_ENABLED, PROVIDER_RISK, RECOVERY_CHANGED, SHARED_FORWARD_TARGET,
+    SUCCESS_AFTER_ATTACK,
 };
 pub(crate) use outbound::{PERSONAL_ACCOUNT, PI_WITHOUT_FINANCE};
 
@@ -51,6 +59,14 @@ pub enum Family {
     Composite,
     /// Sender authentication: SPF, DKIM, DMARC, ARC.
     Auth,
+    /// Sign-ins: where from, how, how often they fail.
+    Login,
+    /// Mailbox settings and actions: forwarding, inbox rules, permissions, volumes.
+    Mailbox,
+    /// Account security settings: recovery contacts, second factor, application grants.
+    Account,
+    /// Correlations of events and messages over time (account takeover).
+    Chain,
 }
 
 impl Family {
@@ -67,6 +83,10 @@ impl Family {
             Family::Outbound => "outbound",
             Family::Composite => "composite",
             Family::Auth => "auth",
+            Family::Login => "login",
+            Family::Mailbox => "mailbox",
+            Family::Account => "account",
+            Family::Chain => "chain",
         }
     }
 }
@@ -845,6 +865,30 @@ static CATALOGUE: &[&Rule] = &[
     &PERSONAL_ACCOUNT,
     &PI_WITHOUT_FINANCE,
     &BEC_PAYMENT_REQUEST,
+    &IMPOSSIBLE_TRAVEL,
+    &NEW_COUNTRY,
+    &NEW_NETWORK,
+    &NEW_DEVICE,
+    &OUTSIDE_ALLOWED,
+    &ANONYMIZER,
+    &OFF_HOURS,
+    &BRUTE_FORCE,
+    &PASSWORD_SPRAY,
+    &SUCCESS_AFTER_ATTACK,
+    &LEGACY_PROTOCOL,
+    &ATTACK_TOOL,
+    &PROVIDER_RISK,
+    &EXTERNAL_FORWARDING,
+    &SHARED_FORWARD_TARGET,
+    &HIDING_RULE,
+    &PROTOCOL_ENABLED,
+    &PERMISSION_GRANTED,
+    &AUDIT_DISABLED,
+    &MASS_ACTION,
+    &RECOVERY_CHANGED,
+    &MFA_DISABLED,
+    &APP_CONSENT,
+    &ACCOUNT_TAKEOVER,
 ];
 
 /// Every rule mailrisk knows, in catalogue order.

@@ -50,6 +50,44 @@ const TERMS: &[(&str, &str, &str)] = &[
     // message.internal_error stages
     ("parse", "reading the message", "解析邮件"),
     ("detect", "running the checks", "运行检测"),
+    // login.anonymizer kinds
+    ("tor", "a Tor exit node", "Tor 出口节点"),
+    ("proxy", "an anonymous proxy", "匿名代理"),
+    ("vpn", "a commercial VPN", "商业 VPN"),
+    ("hosting", "a hosting provider's network", "托管服务商网络"),
+    // login.brute_force scopes and kinds, login.success_after_attack attacks
+    ("user", "on one account", "针对同一账号"),
+    ("source", "from one source", "来自同一来源"),
+    ("guessing", "password guessing", "密码猜测"),
+    (
+        "stuffing",
+        "credential stuffing from many sources",
+        "多来源撞库",
+    ),
+    ("brute_force", "brute force", "暴力破解"),
+    ("password_spray", "password spray", "密码喷洒"),
+    // login.legacy_protocol reasons
+    (
+        "disabled",
+        "legacy protocols are switched off in the organisation",
+        "组织已禁用旧式协议",
+    ),
+    ("first_use", "first use in a while", "一段时间以来首次使用"),
+    // login.provider_risk levels
+    ("medium", "medium", "中等"),
+    ("high", "high", "高"),
+    // mailbox.external_forwarding
+    ("inbox_rule", "an inbox rule", "收件箱规则"),
+    (
+        "mailbox_forwarding",
+        "the mailbox's forwarding setting",
+        "邮箱转发设置",
+    ),
+    ("unknown", "unknown", "未知"),
+    // mailbox.mass_action
+    ("send", "sending", "发送"),
+    ("delete", "deletion", "删除"),
+    ("access", "reading or export", "读取或导出"),
     // sender.reply_to_mismatch kinds
     ("freemail", "a personal free-mail account", "个人免费邮箱"),
     ("other_organisation", "another organisation", "另一个组织"),

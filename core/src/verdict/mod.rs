@@ -10,113 +10,13 @@ mod finding;
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+pub use crate::vocab::{Action, Lang, Level, Severity};
 pub use finding::{Evidence, Finding};
 
 use crate::policy::Scoring;
 use crate::rules::Rule;
-
-/// The language of explanations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    /// English.
-    #[default]
-    En,
-    /// Chinese (simplified).
-    Zh,
-}
-
-impl std::str::FromStr for Lang {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "en" => Ok(Lang::En),
-            "zh" | "zh-cn" | "zh-hans" => Ok(Lang::Zh),
-            other => Err(format!("unknown language {other:?} (expected en or zh)")),
-        }
-    }
-}
-
-/// How strong a single finding is. Derived from its weight:
-/// info < 0.2 ≤ low < 0.4 ≤ medium < 0.6 ≤ high < 0.8 ≤ critical.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Context worth recording; not a risk on its own.
-    Info,
-    /// A weak signal.
-    Low,
-    /// A signal worth a look.
-    Medium,
-    /// A strong signal of impersonation or abuse.
-    High,
-    /// Near-certain abuse.
-    Critical,
-}
-
-impl Severity {
-    /// The severity class of a weight.
-    pub fn from_weight(w: f64) -> Severity {
-        match w {
-            w if w >= 0.8 => Severity::Critical,
-            w if w >= 0.6 => Severity::High,
-            w if w >= 0.4 => Severity::Medium,
-            w if w >= 0.2 => Severity::Low,
-            _ => Severity::Info,
-        }
-    }
-}
-
-/// The overall risk level of a verdict, from the score and the policy thresholds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    /// Below every threshold.
-    None,
-    /// At or above the `low` threshold.
-    Low,
-    /// At or above the `medium` threshold.
-    Medium,
-    /// At or above the `high` threshold.
-    High,
-    /// At or above the `critical` threshold.
-    Critical,
-}
-
-/// What the host should do with the message, per the policy's action table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Action {
-    /// Deliver normally.
-    Accept,
-    /// Deliver with headers (`X-Mailrisk-Score`, `X-Mailrisk-Findings`).
-    Tag,
-    /// Deliver with a visible warning to the reader.
-    Warn,
-    /// Hold for review.
-    Quarantine,
-    /// Refuse the message.
-    Reject,
-}
-
-/// The lowercase names used in JSON (`"high"`, `"quarantine"`), for reports that print them.
-macro_rules! names {
-    ($ty:ty { $($variant:ident => $name:literal),+ $(,)? }) => {
-        impl $ty {
-            /// The name used in JSON.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $(<$ty>::$variant => $name),+
-                }
-            }
-        }
-    };
-}
-names!(Severity { Info => "info", Low => "low", Medium => "medium", High => "high", Critical => "critical" });
-names!(Level { None => "none", Low => "low", Medium => "medium", High => "high", Critical => "critical" });
-names!(Action { Accept => "accept", Tag => "tag", Warn => "warn", Quarantine => "quarantine", Reject => "reject" });
 
 /// A few identifying fields of the scored message, for reports.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -127,6 +27,23 @@ pub struct MessageSummary {
     pub subject: Option<String>,
     /// The Message-ID, without angle brackets.
     pub message_id: Option<String>,
+}
+
+/// Identifying fields of a scored event, for reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct EventSummary {
+    /// The event's id (for a sent message: its Message-ID).
+    pub id: String,
+    /// The account it concerns, lowercased.
+    pub user: String,
+    /// When it happened, RFC 3339 in UTC.
+    pub time: String,
+    /// `login_success`, `login_failure`, … or the account event's kind
+    /// (`inbox_rule_created` …), or `message_sent`.
+    pub kind: String,
+    /// The event id was seen before: the event was not scored again.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub duplicate: bool,
 }
 
 /// The result of scoring a message or an event.
@@ -140,6 +57,8 @@ pub struct Verdict {
     findings: Vec<Finding>,
     #[serde(skip_serializing_if = "Option::is_none")]
     message: Option<MessageSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event: Option<EventSummary>,
 }
 
 impl Verdict {
@@ -163,7 +82,13 @@ impl Verdict {
             action: scoring.actions.for_level(level),
             findings,
             message,
+            event: None,
         }
+    }
+    /// The verdict with the summary of the event it is about.
+    pub(crate) fn with_event(mut self, event: EventSummary) -> Verdict {
+        self.event = Some(event);
+        self
     }
     /// The risk score, 0 (nothing found) to 100.
     pub fn score(&self) -> u8 {
@@ -188,6 +113,10 @@ impl Verdict {
     /// Identifying fields of the scored message (absent for event verdicts).
     pub fn message(&self) -> Option<&MessageSummary> {
         self.message.as_ref()
+    }
+    /// Identifying fields of the scored event (absent for message verdicts).
+    pub fn event(&self) -> Option<&EventSummary> {
+        self.event.as_ref()
     }
 }
 
