@@ -39,6 +39,7 @@
 // Every public item is part of the documented API.
 #![deny(missing_docs)]
 
+pub mod audit;
 mod auth;
 mod banking;
 mod compiled;

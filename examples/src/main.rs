@@ -3,7 +3,9 @@
 //! Exit codes: 0 every input was read and scanned; 1 some input could not be read (reported on
 //! stderr, the rest was scanned); 2 usage or policy error.
 
+mod audit;
 mod domains;
+mod events;
 mod phrases;
 mod report;
 mod sources;
@@ -43,6 +45,14 @@ enum Command {
     /// Show the phrases of the content lexicon found in a text, one JSON line each (category,
     /// language, text as written, offset, sentence).
     Phrases(phrases::PhrasesArgs),
+    /// Score login and mailbox events (Microsoft 365 audit log, mailrisk's JSON events), one
+    /// verdict per event in input order; state kept between runs with --state.
+    Events(events::EventsArgs),
+    /// Check a hash-chained audit trail written with `events --audit`.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// List the detection rules.
     Rules {
         /// Output format.
@@ -57,6 +67,12 @@ enum PolicyCommand {
     Check { file: PathBuf },
     /// Print the default policy as commented TOML.
     Default,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verify a trail: reports the first altered, removed, inserted or reordered record.
+    Verify { file: PathBuf },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -81,7 +97,7 @@ enum DirectionArg {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum LangArg {
+pub(crate) enum LangArg {
     En,
     Zh,
 }
@@ -154,6 +170,13 @@ fn main() -> ExitCode {
             Ok(policy) => phrases::run(args, policy),
             Err(e) => Err(e),
         },
+        Command::Events(args) => match args.policy_path().map(load_policy).transpose() {
+            Ok(policy) => events::run(args, policy),
+            Err(e) => Err(e),
+        },
+        Command::Audit {
+            command: AuditCommand::Verify { file },
+        } => audit::verify_file(&file),
     };
     result.unwrap_or_else(|message| {
         eprintln!("mailrisk: {message}");

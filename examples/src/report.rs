@@ -103,3 +103,68 @@ pub fn table_summary(
         ),
     }
 }
+
+/// One event verdict as table rows: where it came from, score, level, kind, user, time,
+/// then its findings.
+pub fn event_table(
+    out: &mut dyn Write,
+    path: &str,
+    line: usize,
+    verdict: &Verdict,
+    lang: Lang,
+    totals: &mut Totals,
+) -> io::Result<()> {
+    totals.by_level[verdict.level() as usize] += 1;
+    let Some(e) = verdict.event() else {
+        return Ok(());
+    };
+    let dup = match (e.duplicate, lang) {
+        (false, _) => "",
+        (true, Lang::En) => "  (duplicate, not scored again)",
+        (true, Lang::Zh) => "  （重复记录，未再次评分）",
+    };
+    writeln!(
+        out,
+        "{path}:{line}  {}  {}  {}  {}{dup}",
+        e.time, e.user, e.kind, e.id
+    )?;
+    writeln!(
+        out,
+        "  {:>3}  {:<8} {}",
+        verdict.score(),
+        level_name(verdict.level(), lang),
+        verdict.action().as_str()
+    )?;
+    for f in verdict.findings() {
+        writeln!(
+            out,
+            "       [{}] {}: {}",
+            f.severity().as_str(),
+            f.id(),
+            f.explain(lang)
+        )?;
+    }
+    Ok(())
+}
+
+pub fn event_summary(
+    out: &mut dyn Write,
+    totals: &Totals,
+    unread: usize,
+    lang: Lang,
+) -> io::Result<()> {
+    let t = &totals.by_level;
+    let n: usize = t.iter().sum();
+    match lang {
+        Lang::En => writeln!(
+            out,
+            "\n{n} events: {} critical, {} high, {} medium, {} low, {} none; {unread} records or files not read",
+            t[4], t[3], t[2], t[1], t[0]
+        ),
+        Lang::Zh => writeln!(
+            out,
+            "\n共 {n} 个事件：严重 {}，高 {}，中 {}，低 {}，无风险 {}；{unread} 条记录或文件无法读取",
+            t[4], t[3], t[2], t[1], t[0]
+        ),
+    }
+}

@@ -686,3 +686,126 @@ fn offline_verification_needs_no_network() {
     assert_eq!(stdout(&isolated), stdout(&plain));
     assert!(stdout(&isolated).contains("auth.dmarc_fail"));
 }
+
+#[test]
+fn events_from_a_microsoft_365_export_with_state_and_audit() {
+    let dir = temp_dir("events");
+    let state = dir.join("state.json");
+    let audit = dir.join("audit.jsonl");
+    let (state_s, audit_s) = (
+        state.to_str().expect("utf-8"),
+        audit.to_str().expect("utf-8"),
+    );
+    // The whole export in one run.
+    let o = run(&[
+        "events",
+        "--policy",
+        "examples/policy-acme.toml",
+        "examples/events/m365-purview.csv",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let whole = validated_lines(&stdout(&o));
+    assert_eq!(whole.len(), 13);
+    let rules = |v: &serde_json::Value| -> Vec<String> {
+        v["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| f["rule"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert!(whole
+        .iter()
+        .any(|v| rules(v).contains(&"chain.account_takeover".to_string())));
+    assert_eq!(whole[0]["event"]["user"], "li.wei@acme-trade.com");
+    assert_eq!(
+        whole[0]["line"], 2,
+        "CSV records are numbered by their line"
+    );
+    // The same records in two runs with --state: the same verdicts.
+    let text = std::fs::read_to_string(root().join("examples/events/m365-takeover.jsonl"))
+        .expect("fixture");
+    let lines: Vec<&str> = text.lines().filter(|l| l.ends_with('}')).collect();
+    let (a, b) = lines.split_at(6);
+    let (fa, fb) = (dir.join("a.jsonl"), dir.join("b.jsonl"));
+    std::fs::write(&fa, a.join("\n")).expect("write");
+    std::fs::write(&fb, b.join("\n")).expect("write");
+    let mut split = Vec::new();
+    for f in [&fa, &fb] {
+        let o = run(&[
+            "events",
+            "--policy",
+            "examples/policy-acme.toml",
+            "--state",
+            state_s,
+            "--audit",
+            audit_s,
+            f.to_str().expect("utf-8"),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        split.extend(validated_lines(&stdout(&o)));
+    }
+    let strip = |v: &serde_json::Value| {
+        let mut v = v.clone();
+        if let Some(o) = v.as_object_mut() {
+            o.remove("path");
+            o.remove("line");
+        }
+        v
+    };
+    assert_eq!(
+        split.iter().map(strip).collect::<Vec<_>>(),
+        whole.iter().map(strip).collect::<Vec<_>>()
+    );
+    // The audit trail holds all 13 and verifies; a changed score is found.
+    let o = run(&["audit", "verify", audit_s]);
+    assert!(
+        o.status.success() && stdout(&o).contains("13 records"),
+        "{}",
+        stdout(&o)
+    );
+    let trail = std::fs::read_to_string(&audit).expect("trail");
+    std::fs::write(&audit, trail.replacen("\"score\":99", "\"score\":9", 1)).expect("write");
+    let o = run(&["audit", "verify", audit_s]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("altered"));
+    // A corrupt state file is a clear error, and the file is left as it was.
+    std::fs::write(&state, b"{\"format\":\"mailrisk-monitor\",\"ver").expect("write");
+    let o = run(&[
+        "events",
+        "--state",
+        state_s,
+        "examples/events/m365-takeover.jsonl",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a mailrisk monitor snapshot"));
+    assert_eq!(
+        std::fs::read(&state).expect("state"),
+        b"{\"format\":\"mailrisk-monitor\",\"ver"
+    );
+}
+
+#[test]
+fn events_report_unreadable_records_and_unknown_formats() {
+    // The truncated line of the JSON-lines export: reported with its number, exit 1.
+    let o = run(&["events", "examples/events/m365-takeover.jsonl"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("1 record(s) could not be read") && err.contains("line 9"),
+        "{err}"
+    );
+    assert_eq!(validated_lines(&stdout(&o)).len(), 13);
+    // A syslog file is not guessed at.
+    let o = run_stdin(
+        &["events", "-"],
+        "Nov  2 03:14:15 mx dovecot: imap-login: Login: user=<a@b>\n",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--input"));
+    // Events in mailrisk's own schema from standard input, in a table, in Chinese.
+    let e = r#"{"type":"account","id":"1","time":"2026-11-02T03:20:00+08:00","mailbox":"a@acme-trade.com","kind":"mfa_disabled","operation":"Disable Strong Authentication."}"#;
+    let o = run_stdin(&["events", "--format", "table", "--lang", "zh", "-"], e);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("关闭了双重验证"), "{}", stdout(&o));
+}

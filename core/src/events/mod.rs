@@ -16,6 +16,7 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
+pub mod adapters;
 mod login;
 mod mailbox;
 mod monitor;

@@ -177,19 +177,18 @@ impl Monitor {
         };
         let mut list = list;
         let u = login::state_user(&mut self.state, &user, now);
-        match event {
+        // Only an event that is itself a step (a risky login or a takeover change) reports
+        // the chain; the account's other events do not repeat it.
+        let is_step = match event {
             Event::Login(_) => {
-                if let Some(s) = step(RISKY_LOGIN) {
-                    UserState::push_step(&mut u.risky_logins, s);
-                }
+                step(RISKY_LOGIN).map(|s| UserState::push_step(&mut u.risky_logins, s))
             }
             Event::Account(_) => {
-                if let Some(s) = step(TAKEOVER_CHANGE) {
-                    UserState::push_step(&mut u.changes, s);
-                }
+                step(TAKEOVER_CHANGE).map(|s| UserState::push_step(&mut u.changes, s))
             }
         }
-        if let Some(chain) = chain(u, now, window, None) {
+        .is_some();
+        if let Some(chain) = chain(u, now, window, None).filter(|_| is_step) {
             let mut extra = Findings::new(&c.settings);
             extra.add(&rules::ACCOUNT_TAKEOVER, 1.0, chain);
             let (more, _) = extra.finish();

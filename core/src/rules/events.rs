@@ -532,7 +532,7 @@ pub(crate) static ACCOUNT_TAKEOVER: Rule = Rule {
         ("message", "the payment-change message's id, or -"),
         ("hours", "hours from the login to the last step"),
     ],
-    explain_en: "Account takeover: risky login {login}, then {changes}, then message {message} within {hours} hours.",
-    explain_zh: "账号被接管：风险登录 {login}，随后 {changes}，再后邮件 {message}，共 {hours} 小时内。",
+    explain_en: "Account takeover within {hours} h: risky login {login}; then {changes}; then message {message}.",
+    explain_zh: "账号在 {hours} 小时内被接管：风险登录 {login}；随后 {changes}；再后发出邮件 {message}。",
     renamed_from: &[],
 };

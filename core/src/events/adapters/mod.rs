@@ -1,0 +1,341 @@
+//! Real log exports to events. Each adapter maps what it can, keeps every other parameter in
+//! the event, and reports every record it could not map (with its line) instead of dropping
+//! it silently.
+//!
+//! - [`Input::Native`]: the JSON schema of `docs/events-schema.md`, as JSON lines or a JSON array.
+//! - [`Input::M365`]: the Microsoft 365 unified audit log in the three shapes real exports come
+//!   in: JSON lines of `AuditData` records; the JSON array of
+//!   `Search-UnifiedAuditLog | ConvertTo-Json` (`AuditData` as an object or a string,
+//!   `CreationDate` as `/Date(ms)/`); and CSV, both the Purview portal's export (`RecordId,
+//!   CreationDate, RecordType, Operation, UserId, AuditData, …`) and PowerShell's `Export-Csv`
+//!   (`RecordType, CreationDate, UserIds, Operations, AuditData, …`, with or without its
+//!   `#TYPE` line).
+//!
+//! ```
+//! use mailrisk::events::adapters::{read, Input};
+//! let csv = "RecordId,CreationDate,RecordType,Operation,UserId,AuditData\n\
+//!     1,2026-11-02T03:14:15,15,UserLoginFailed,li.wei@acme-trade.com,\"{\"\"Id\"\":\"\"a1\"\",\
+//!     \"\"CreationTime\"\":\"\"2026-11-02T03:14:15\"\",\"\"Operation\"\":\"\"UserLoginFailed\"\",\
+//!     \"\"UserId\"\":\"\"li.wei@acme-trade.com\"\",\"\"ClientIP\"\":\"\"203.0.113.5\"\"}\"\n";
+//! let got = read(csv, None)?;
+//! assert_eq!(got.input, Input::M365);
+//! assert_eq!(got.events.len(), 1);
+//! assert_eq!(got.events[0].event.user(), "li.wei@acme-trade.com");
+//! # Ok::<(), mailrisk::events::adapters::AdapterError>(())
+//! ```
+
+mod csv;
+mod m365;
+
+use serde_json::Value;
+
+use super::{Event, Timestamp};
+
+/// The export formats the adapters read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Input {
+    /// mailrisk's own event schema (JSON lines or a JSON array).
+    Native,
+    /// Microsoft 365 unified audit log (JSON lines, JSON array or CSV).
+    M365,
+}
+
+impl std::str::FromStr for Input {
+    type Err = AdapterError;
+    fn from_str(s: &str) -> Result<Input, AdapterError> {
+        match s.to_ascii_lowercase().as_str() {
+            "jsonl" | "json" | "native" | "mailrisk" => Ok(Input::Native),
+            "m365" | "ual" | "o365" | "microsoft365" => Ok(Input::M365),
+            other => Err(AdapterError::UnknownInput(other.to_string())),
+        }
+    }
+}
+
+/// One event read from a file, with where it was.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// The line the record starts on (JSON lines, CSV) or its position (JSON arrays), from 1.
+    pub line: usize,
+    /// The event.
+    pub event: Event,
+    /// Whether the operation has no detector of its own (kept as an `other` account event).
+    pub other: bool,
+}
+
+/// A record that could not become an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The line the record starts on, or its position in a JSON array, from 1.
+    pub line: usize,
+    /// Why.
+    pub reason: String,
+}
+
+/// What a file gave.
+#[derive(Debug, Clone)]
+pub struct Adapted {
+    /// The format that was read.
+    pub input: Input,
+    /// The shape within it (`json lines`, `json array`, `purview csv`, `export-csv`).
+    pub shape: &'static str,
+    /// The events, in file order.
+    pub events: Vec<Record>,
+    /// Records that could not be mapped.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A file that cannot be read as events at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AdapterError {
+    /// `--input` names no adapter.
+    #[error("unknown input format {0:?} (expected jsonl or m365)")]
+    UnknownInput(String),
+    /// The format could not be told from the content.
+    #[error("cannot tell the format of the events ({0}); name it with --input jsonl|m365")]
+    Undetected(String),
+    /// The file is of the named format but broken as a whole (a JSON array that does not parse).
+    #[error("{0}")]
+    Malformed(String),
+}
+
+/// Reads `text` as events of `input`, or of the format its content shows when `input` is
+/// `None`.
+///
+/// # Errors
+/// [`AdapterError`] when the format cannot be told, or the file is broken as a whole. Single
+/// bad records are not errors: they are in [`Adapted::skipped`].
+pub fn read(text: &str, input: Option<Input>) -> Result<Adapted, AdapterError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let trimmed = text.trim_start();
+    let first_line = trimmed.lines().next().unwrap_or("");
+    let input = match input {
+        Some(i) => i,
+        None => detect(trimmed, first_line)?,
+    };
+    if trimmed.starts_with('[') {
+        let items: Vec<Value> = serde_json::from_str(trimmed)
+            .map_err(|e| AdapterError::Malformed(format!("JSON array: {e}")))?;
+        let mut out = Adapted {
+            input,
+            shape: "json array",
+            events: Vec::new(),
+            skipped: Vec::new(),
+        };
+        for (i, item) in items.into_iter().enumerate() {
+            one(&mut out, i + 1, item);
+        }
+        return Ok(out);
+    }
+    if trimmed.starts_with('{') {
+        let mut out = Adapted {
+            input,
+            shape: "json lines",
+            events: Vec::new(),
+            skipped: Vec::new(),
+        };
+        for (i, line) in text.lines().enumerate() {
+            let line_text = line.trim();
+            if line_text.is_empty() {
+                continue;
+            }
+            match serde_json::from_str::<Value>(line_text) {
+                Ok(v) => one(&mut out, i + 1, v),
+                Err(e) => out.skipped.push(Skipped {
+                    line: i + 1,
+                    reason: format!("not JSON: {e}"),
+                }),
+            }
+        }
+        return Ok(out);
+    }
+    if input == Input::M365 {
+        return Ok(m365_csv(text));
+    }
+    Err(AdapterError::Undetected("not JSON".into()))
+}
+
+fn detect(trimmed: &str, first_line: &str) -> Result<Input, AdapterError> {
+    let sample: Option<Value> = if trimmed.starts_with('[') {
+        // The first element is enough to tell; parse a bounded prefix leniently.
+        serde_json::Deserializer::from_str(trimmed)
+            .into_iter::<Vec<Value>>()
+            .next()
+            .and_then(Result::ok)
+            .and_then(|v| v.into_iter().next())
+    } else if trimmed.starts_with('{') {
+        serde_json::from_str(first_line.trim()).ok()
+    } else {
+        let header = trimmed
+            .lines()
+            .find(|l| !l.starts_with("#TYPE") && !l.trim().is_empty())
+            .unwrap_or("");
+        if header.contains("AuditData") {
+            return Ok(Input::M365);
+        }
+        return Err(AdapterError::Undetected(format!(
+            "the first line is neither JSON nor an audit-log CSV header: {:?}",
+            header.chars().take(80).collect::<String>()
+        )));
+    };
+    let Some(obj) = sample.as_ref().and_then(Value::as_object) else {
+        return Err(AdapterError::Undetected(
+            "the first record is not a JSON object".into(),
+        ));
+    };
+    if obj.contains_key("type") && (obj.contains_key("user") || obj.contains_key("mailbox")) {
+        Ok(Input::Native)
+    } else if [
+        "AuditData",
+        "Operation",
+        "Operations",
+        "CreationTime",
+        "RecordType",
+    ]
+    .iter()
+    .any(|k| obj.contains_key(*k))
+    {
+        Ok(Input::M365)
+    } else {
+        Err(AdapterError::Undetected(format!(
+            "the first record has the fields {:?}",
+            obj.keys().take(8).collect::<Vec<_>>()
+        )))
+    }
+}
+
+/// One JSON record of either format.
+fn one(out: &mut Adapted, line: usize, v: Value) {
+    match out.input {
+        Input::Native => match serde_json::from_value::<Event>(v) {
+            Ok(event) => out.events.push(Record {
+                line,
+                event,
+                other: false,
+            }),
+            Err(e) => out.skipped.push(Skipped {
+                line,
+                reason: e.to_string(),
+            }),
+        },
+        Input::M365 => m365_record(out, line, &v, None),
+    }
+}
+
+/// A Microsoft 365 record: an `AuditData` object itself, or a wrapper (ConvertTo-Json,
+/// Export-Csv) whose `AuditData` is an object or a JSON string.
+fn m365_record(out: &mut Adapted, line: usize, v: &Value, creation_date: Option<&str>) {
+    let audit = match v.get("AuditData") {
+        Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
+            Ok(a) => a,
+            Err(e) => {
+                out.skipped.push(Skipped {
+                    line,
+                    reason: format!("AuditData is not JSON: {e}"),
+                });
+                return;
+            }
+        },
+        Some(a @ Value::Object(_)) => a.clone(),
+        _ => v.clone(),
+    };
+    let mut audit = audit;
+    // Without CreationTime, the wrapper's CreationDate (`/Date(ms)/` or ISO) is the time.
+    if audit.get("CreationTime").is_none() {
+        let date = creation_date.or_else(|| v.get("CreationDate").and_then(Value::as_str));
+        if let Some(t) = date.and_then(wrapper_date) {
+            if let Some(obj) = audit.as_object_mut() {
+                obj.insert("CreationTime".into(), Value::String(t.to_string()));
+            }
+        }
+    }
+    match m365::map(&audit) {
+        Ok(m365::Mapped::Event(event)) => out.events.push(Record {
+            line,
+            event,
+            other: false,
+        }),
+        Ok(m365::Mapped::Other(event)) => out.events.push(Record {
+            line,
+            event,
+            other: true,
+        }),
+        Err(reason) => out.skipped.push(Skipped {
+            line,
+            reason: reason.to_string(),
+        }),
+    }
+}
+
+/// `/Date(1793589255000)/` or an ISO date-time (UTC when it has no offset).
+fn wrapper_date(s: &str) -> Option<Timestamp> {
+    if let Some(ms) = s.strip_prefix("/Date(").and_then(|r| r.strip_suffix(")/")) {
+        let digits = ms.split(['+', '-']).next().unwrap_or(ms);
+        return digits.parse::<i64>().ok().map(Timestamp::from_unix_millis);
+    }
+    Timestamp::parse_rfc3339(s, true)
+}
+
+fn m365_csv(text: &str) -> Adapted {
+    let body: String = text
+        .lines()
+        .skip_while(|l| l.starts_with("#TYPE") || l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let skipped_head = text
+        .lines()
+        .take_while(|l| l.starts_with("#TYPE") || l.trim().is_empty())
+        .count();
+    let (records, open) = csv::records(&body);
+    let mut out = Adapted {
+        input: Input::M365,
+        shape: "csv",
+        events: Vec::new(),
+        skipped: Vec::new(),
+    };
+    let mut rows = records.into_iter();
+    let Some((_, header)) = rows.next() else {
+        return out;
+    };
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
+    out.shape = if col("RecordId").is_some() {
+        "purview csv"
+    } else {
+        "export-csv"
+    };
+    let (Some(audit_col), date_col) = (col("AuditData"), col("CreationDate")) else {
+        out.skipped.push(Skipped {
+            line: 1 + skipped_head,
+            reason: "no AuditData column".into(),
+        });
+        return out;
+    };
+    for (line, fields) in rows {
+        let line = line + skipped_head;
+        let Some(audit) = fields.get(audit_col) else {
+            out.skipped.push(Skipped {
+                line,
+                reason: format!("{} fields, no AuditData", fields.len()),
+            });
+            continue;
+        };
+        let wrapper = serde_json::json!({ "AuditData": audit });
+        let date = date_col.and_then(|c| fields.get(c)).map(String::as_str);
+        m365_record(&mut out, line, &wrapper, date);
+    }
+    if let Some(l) = open {
+        out.skipped.push(Skipped {
+            line: l + skipped_head,
+            reason: "a quoted field is not closed".into(),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

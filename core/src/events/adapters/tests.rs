@@ -1,0 +1,175 @@
+//! The adapters on records written the way the products write them (`examples/events/`): the
+//! same takeover in Microsoft 365's JSON lines, ConvertTo-Json array, Purview CSV and
+//! Export-Csv shapes.
+
+use super::*;
+use crate::events::{AccountEventKind, LoginOutcome};
+use crate::{Engine, Monitor, Policy};
+
+const JSONL: &str = include_str!("../../../../examples/events/m365-takeover.jsonl");
+const ARRAY: &str = include_str!("../../../../examples/events/m365-search.json");
+const PURVIEW: &str = include_str!("../../../../examples/events/m365-purview.csv");
+const EXPORT: &str = include_str!("../../../../examples/events/m365-export.csv");
+
+fn summary(a: &Adapted) -> Vec<(String, String, String)> {
+    a.events
+        .iter()
+        .map(|r| {
+            let kind = match &r.event {
+                Event::Login(l) => format!("login {:?}", l.outcome),
+                Event::Account(e) => e.kind.as_str().to_string(),
+            };
+            (r.event.id().to_string(), r.event.time().to_string(), kind)
+        })
+        .collect()
+}
+
+#[test]
+fn every_shape_gives_the_same_events() {
+    let jsonl = read(JSONL, None).expect("jsonl");
+    assert_eq!((jsonl.input, jsonl.shape), (Input::M365, "json lines"));
+    let array = read(ARRAY, None).expect("array");
+    assert_eq!(array.shape, "json array");
+    let purview = read(PURVIEW, None).expect("purview");
+    assert_eq!(purview.shape, "purview csv");
+    let export = read(EXPORT, None).expect("export");
+    assert_eq!(export.shape, "export-csv");
+    let want = summary(&jsonl);
+    assert_eq!(want.len(), 13, "{want:#?}");
+    for other in [&array, &purview, &export] {
+        assert_eq!(summary(other), want, "{}", other.shape);
+        assert!(
+            other.skipped.is_empty(),
+            "{}: {:?}",
+            other.shape,
+            other.skipped
+        );
+    }
+    // The truncated line is reported with its number, not dropped silently.
+    assert_eq!(jsonl.skipped.len(), 1);
+    assert_eq!(jsonl.skipped[0].line, 9);
+    // Time comes from CreationTime in UTC, never from Export-Csv's locale date.
+    assert_eq!(want[0].1, "2026-11-02T00:58:03.000Z");
+    // The last record (a SharePoint file access) is kept as "other".
+    assert!(jsonl.events.last().is_some_and(|r| r.other));
+}
+
+#[test]
+fn records_are_read_as_exchange_and_entra_write_them() {
+    let got = read(JSONL, Some(Input::M365)).expect("reads");
+    let ev = |i: usize| &got.events[i].event;
+    let Event::Login(first) = ev(1) else {
+        panic!("a login")
+    };
+    assert_eq!(first.outcome, LoginOutcome::Failure);
+    assert_eq!(
+        first.failure_reason.as_deref(),
+        Some("InvalidUserNameOrPassword")
+    );
+    assert_eq!(first.ip, Some("45.9.20.11".parse().expect("ip")));
+    assert_eq!(first.user_agent.as_deref(), Some("python-requests/2.31.0"));
+    let Event::Account(rule) = ev(6) else {
+        panic!("an account event")
+    };
+    assert_eq!(rule.kind, AccountEventKind::InboxRuleCreated);
+    assert_eq!(rule.mailbox, "li.wei@acme-trade.com");
+    assert_eq!(
+        rule.ip,
+        Some("45.9.20.11".parse().expect("ip")),
+        "port stripped"
+    );
+    let r = rule.rule.as_ref().expect("rule");
+    assert_eq!(r.name.as_deref(), Some("."));
+    assert_eq!(r.forward_to, ["li.wei.acme@gmail.com"]);
+    assert_eq!(r.move_to_folder.as_deref(), Some("RSS Feeds"));
+    assert!(r.mark_as_read && r.stop_processing && !r.delete);
+    assert_eq!(r.keywords, ["invoice", "payment", "bank", "汇款"]);
+    assert_eq!(
+        rule.settings
+            .get("AlwaysDeleteOutlookRulesBlob")
+            .map(String::as_str),
+        Some("False")
+    );
+    let Event::Account(fwd) = ev(7) else {
+        panic!("an account event")
+    };
+    assert_eq!(fwd.kind, AccountEventKind::ForwardingSet);
+    assert_eq!(fwd.forward_to, ["li.wei.acme@gmail.com"]);
+    assert_eq!(fwd.keep_copy, Some(false));
+    let kinds: Vec<&str> = got
+        .events
+        .iter()
+        .filter_map(|r| match &r.event {
+            Event::Account(e) => Some(e.kind.as_str()),
+            Event::Login(_) => None,
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "inbox_rule_created",
+            "forwarding_set",
+            "inbox_rule_created",
+            "mfa_disabled",
+            "recovery_changed",
+            "messages_sent",
+            "other"
+        ]
+    );
+}
+
+#[test]
+fn the_monitor_finds_the_takeover_in_the_export() {
+    let engine = Engine::new(
+        Policy::from_toml_str(include_str!("../../../../examples/policy-acme.toml"))
+            .expect("policy"),
+    )
+    .expect("engine");
+    for text in [JSONL, ARRAY, PURVIEW, EXPORT] {
+        let got = read(text, None).expect("reads");
+        let mut m = Monitor::new(&engine);
+        let verdicts: Vec<_> = got.events.iter().map(|r| m.observe(&r.event)).collect();
+        let has = |rule: &str| verdicts.iter().any(|v| v.has(rule));
+        for rule in [
+            "login.password_spray",
+            "login.success_after_attack",
+            "login.attack_tool",
+            "mailbox.external_forwarding",
+            "mailbox.hiding_rule",
+            "account.mfa_disabled",
+            "account.recovery_changed",
+            "chain.account_takeover",
+        ] {
+            assert!(has(rule), "{rule} in {}", got.shape);
+        }
+        assert_eq!(
+            verdicts
+                .iter()
+                .filter(|v| v.event().is_some_and(|e| e.duplicate))
+                .count(),
+            1
+        );
+        // The owner's own morning login is quiet.
+        assert!(verdicts[0].findings().is_empty());
+    }
+}
+
+#[test]
+fn formats_are_told_apart_or_refused_clearly() {
+    let native = r#"{"type":"login","id":"1","time":"2026-11-02T03:14:15Z","user":"u@x.example","outcome":"success"}"#;
+    assert_eq!(read(native, None).expect("native").input, Input::Native);
+    let err =
+        read("Mon Nov  2 03:14:15 host dovecot: imap-login: Login", None).expect_err("unknown");
+    assert!(err.to_string().contains("--input"), "{err}");
+    assert!(read("{\"x\": 1}", None).is_err());
+    assert!(read("[1, 2", Some(Input::M365)).is_err());
+    assert!("m365".parse::<Input>().is_ok() && "syslog".parse::<Input>().is_err());
+    // Hostile input: no panic, every record accounted for.
+    for cut in (0..EXPORT.len()).step_by(97) {
+        if let Some(part) = EXPORT.get(..cut) {
+            if let Ok(got) = read(part, Some(Input::M365)) {
+                assert!(got.events.len() <= 13);
+            }
+        }
+    }
+}

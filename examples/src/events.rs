@@ -1,0 +1,200 @@
+//! `mailrisk events`: score login and mailbox events from log exports, keeping state between
+//! runs.
+
+use std::io::{self, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use mailrisk::events::adapters::{self, Input};
+use mailrisk::{Engine, Lang, Monitor, Policy, Verdict};
+use serde::Serialize;
+
+use crate::{report, Format, LangArg};
+
+#[derive(clap::Args)]
+pub struct EventsArgs {
+    /// Policy file (TOML, or JSON when it ends in .json); the built-in default otherwise.
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// Monitor state: loaded when the file exists, saved after the run (atomically: a crash
+    /// never loses the previous state).
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Append every verdict to this hash-chained audit trail (`mailrisk audit verify FILE`).
+    #[arg(long, value_name = "FILE")]
+    audit: Option<PathBuf>,
+    /// Format of the input: jsonl (mailrisk's event schema) or m365 (Microsoft 365 audit log:
+    /// JSON lines, ConvertTo-Json arrays, Purview or Export-Csv CSV). Detected when not given.
+    #[arg(long, value_name = "FORMAT")]
+    input: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    format: Format,
+    /// Language of the table report (default: the policy's language).
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
+    /// Event files (`-` for standard input), read in the order given.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+}
+
+impl EventsArgs {
+    pub fn policy_path(&self) -> Option<&PathBuf> {
+        self.policy.as_ref()
+    }
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    path: String,
+    line: usize,
+    #[serde(flatten)]
+    verdict: &'a Verdict,
+}
+
+fn read_input(path: &Path) -> Result<String, String> {
+    if path.as_os_str() == "-" {
+        let mut s = String::new();
+        io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        return Ok(s);
+    }
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let write = || -> io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    };
+    write().map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot save {}: {e}", path.display())
+    })
+}
+
+pub fn run(args: EventsArgs, policy: Option<Policy>) -> Result<ExitCode, String> {
+    let policy = policy.unwrap_or_default();
+    let lang = match args.lang {
+        Some(LangArg::En) => Lang::En,
+        Some(LangArg::Zh) => Lang::Zh,
+        None => policy.language,
+    };
+    let engine = Engine::new(policy).map_err(|e| e.to_string())?;
+    let input = args
+        .input
+        .as_deref()
+        .map(str::parse::<Input>)
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    let mut monitor = match &args.state {
+        Some(path) if path.exists() => {
+            let bytes =
+                std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Monitor::restore(&engine, &bytes).map_err(|e| format!("{}: {e}", path.display()))?
+        }
+        _ => Monitor::new(&engine),
+    };
+    let mut audit = match &args.audit {
+        Some(path) => Some(crate::audit::Appender::open(path)?),
+        None => None,
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut totals = report::Totals::default();
+    let (mut events, mut skipped, mut unreadable) = (0usize, 0usize, 0usize);
+    for path in &args.files {
+        let text = match read_input(path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("mailrisk: {e}");
+                unreadable += 1;
+                continue;
+            }
+        };
+        let got = match adapters::read(&text, input) {
+            Ok(g) => g,
+            Err(e) => {
+                eprintln!("mailrisk: {}: {e}", path.display());
+                unreadable += 1;
+                continue;
+            }
+        };
+        if !got.skipped.is_empty() {
+            skipped += got.skipped.len();
+            eprintln!(
+                "mailrisk: {}: {} record(s) could not be read as events ({}), for example:",
+                path.display(),
+                got.skipped.len(),
+                got.shape
+            );
+            for s in got.skipped.iter().take(3) {
+                eprintln!("  line {}: {}", s.line, s.reason);
+            }
+        }
+        for record in &got.events {
+            let verdict = monitor.observe(&record.event);
+            events += 1;
+            if let Some(a) = audit.as_mut() {
+                a.append(&verdict)?;
+            }
+            let written = match args.format {
+                Format::Jsonl => {
+                    let line = Line {
+                        path: path.display().to_string(),
+                        line: record.line,
+                        verdict: &verdict,
+                    };
+                    serde_json::to_writer(&mut out, &line)
+                        .map_err(io::Error::from)
+                        .and_then(|()| out.write_all(b"\n"))
+                }
+                Format::Table => report::event_table(
+                    &mut out,
+                    &path.display().to_string(),
+                    record.line,
+                    &verdict,
+                    lang,
+                    &mut totals,
+                ),
+            };
+            if let Err(e) = written {
+                if e.kind() == io::ErrorKind::BrokenPipe {
+                    return Ok(ExitCode::SUCCESS);
+                }
+                return Err(format!("cannot write output: {e}"));
+            }
+        }
+    }
+    if matches!(args.format, Format::Table) {
+        report::event_summary(&mut out, &totals, skipped + unreadable, lang)
+            .map_err(|e| e.to_string())?;
+    } else {
+        eprintln!(
+            "mailrisk: {events} events scored, {skipped} records not read, {unreadable} files unreadable; {} users in state",
+            monitor.users()
+        );
+    }
+    out.flush().map_err(|e| e.to_string())?;
+    if let Some(path) = &args.state {
+        write_atomically(path, &monitor.snapshot())?;
+    }
+    Ok(if skipped + unreadable > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
