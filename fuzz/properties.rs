@@ -122,3 +122,54 @@ pub fn phrases(data: &[u8]) {
         last_sentence = m.sentence;
     }
 }
+
+/// `events`: any text through every adapter (detected, and as each format), every event
+/// through a monitor, the monitor through snapshot and restore: never a panic, every record
+/// either an event or a reported skip, and a restored monitor scores the next event as the
+/// original does.
+pub fn events(data: &[u8]) {
+    use mailrisk::events::adapters::{read, Input};
+    use mailrisk::Monitor;
+    fn engine() -> &'static Engine {
+        static ENGINE: OnceLock<Engine> = OnceLock::new();
+        ENGINE.get_or_init(Engine::default)
+    }
+    let text = String::from_utf8_lossy(data);
+    for input in [None, Some(Input::Native), Some(Input::M365)] {
+        let Ok(got) = read(&text, input) else {
+            continue;
+        };
+        let mut m = Monitor::new(engine());
+        for r in got.events.iter().take(200) {
+            let v = m.observe(&r.event);
+            assert!(v.score() <= 100);
+            serde_json::to_string(&v).expect("verdict serialises");
+        }
+        if let Some(last) = got.events.last() {
+            let restored =
+                Monitor::restore(engine(), &m.snapshot()).expect("own snapshot restores");
+            let a = serde_json::to_string(&m.observe_clone(&last.event)).expect("json");
+            let b = serde_json::to_string(&restored.observe_clone(&last.event)).expect("json");
+            assert_eq!(a, b);
+        }
+    }
+}
+
+/// `restore`: any bytes as a monitor snapshot: an error, or a monitor that scores events.
+pub fn restore(data: &[u8]) {
+    use mailrisk::events::{Event, LoginEvent, Timestamp};
+    use mailrisk::Monitor;
+    fn engine() -> &'static Engine {
+        static ENGINE: OnceLock<Engine> = OnceLock::new();
+        ENGINE.get_or_init(Engine::default)
+    }
+    if let Ok(mut m) = Monitor::restore(engine(), data) {
+        let e = LoginEvent::new(
+            "fuzz",
+            Timestamp::from_unix_millis(1_793_589_255_000),
+            "u@x.example",
+        );
+        let _ = m.observe(&Event::Login(e));
+        let _ = m.snapshot();
+    }
+}

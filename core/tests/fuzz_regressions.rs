@@ -48,3 +48,13 @@ fn lookalike_regressions() {
 fn phrases_regressions() {
     replay("phrases", properties::phrases);
 }
+
+#[test]
+fn events_regressions() {
+    replay("events", properties::events);
+}
+
+#[test]
+fn restore_regressions() {
+    replay("restore", properties::restore);
+}

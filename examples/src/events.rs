@@ -23,10 +23,19 @@ pub struct EventsArgs {
     /// Append every verdict to this hash-chained audit trail (`mailrisk audit verify FILE`).
     #[arg(long, value_name = "FILE")]
     audit: Option<PathBuf>,
-    /// Format of the input: jsonl (mailrisk's event schema) or m365 (Microsoft 365 audit log:
-    /// JSON lines, ConvertTo-Json arrays, Purview or Export-Csv CSV). Detected when not given.
+    /// Format of the input: jsonl (mailrisk's event schema), m365 (Microsoft 365 audit log:
+    /// JSON lines, ConvertTo-Json arrays, Purview or Export-Csv CSV), entra (Entra ID sign-in
+    /// logs) or syslog (dovecot and Postfix SASL lines, syslog or journald). Detected when not
+    /// given.
     #[arg(long, value_name = "FORMAT")]
     input: Option<String>,
+    /// The year of classic syslog lines (`Nov  2 09:14:15 …` has none); default: this year.
+    #[arg(long, value_name = "YEAR")]
+    syslog_year: Option<i32>,
+    /// The mail server's UTC offset for classic syslog lines, `+08:00`; default: the policy's
+    /// `events.work_hours.utc_offset`.
+    #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
+    syslog_utc_offset: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
     format: Format,
@@ -63,6 +72,33 @@ fn read_input(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
+/// `±HH:MM` in minutes.
+fn parse_offset(s: &str) -> Option<i32> {
+    let (sign, rest) = match s.trim().as_bytes().first()? {
+        b'+' => (1, &s.trim()[1..]),
+        b'-' => (-1, &s.trim()[1..]),
+        _ => return None,
+    };
+    let (h, m) = rest.split_once(':')?;
+    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+    ((0..=14).contains(&h) && (0..60).contains(&m)).then_some(sign * (h * 60 + m))
+}
+
+/// The current year in UTC, from the system clock.
+fn this_year() -> i32 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    // Days to civil year (Howard Hinnant's algorithm, year part only).
+    let z = secs.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    (yoe + era * 400 + i64::from(mp >= 10)) as i32
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let dir = path
@@ -92,6 +128,17 @@ pub fn run(args: EventsArgs, policy: Option<Policy>) -> Result<ExitCode, String>
         Some(LangArg::En) => Lang::En,
         Some(LangArg::Zh) => Lang::Zh,
         None => policy.language,
+    };
+    let offset_text = args
+        .syslog_utc_offset
+        .clone()
+        .unwrap_or_else(|| policy.events.work_hours.utc_offset.clone());
+    let utc_offset_minutes = parse_offset(&offset_text).ok_or_else(|| {
+        format!("--syslog-utc-offset {offset_text:?} is not an offset like +08:00")
+    })?;
+    let clock = adapters::SyslogClock {
+        year: args.syslog_year.unwrap_or_else(this_year),
+        utc_offset_minutes,
     };
     let engine = Engine::new(policy).map_err(|e| e.to_string())?;
     let input = args
@@ -125,7 +172,7 @@ pub fn run(args: EventsArgs, policy: Option<Policy>) -> Result<ExitCode, String>
                 continue;
             }
         };
-        let got = match adapters::read(&text, input) {
+        let got = match adapters::read_with(&text, input, Some(clock)) {
             Ok(g) => g,
             Err(e) => {
                 eprintln!("mailrisk: {}: {e}", path.display());

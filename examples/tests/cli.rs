@@ -796,10 +796,10 @@ fn events_report_unreadable_records_and_unknown_formats() {
         "{err}"
     );
     assert_eq!(validated_lines(&stdout(&o)).len(), 13);
-    // A syslog file is not guessed at.
+    // A file of another kind is not guessed at.
     let o = run_stdin(
         &["events", "-"],
-        "Nov  2 03:14:15 mx dovecot: imap-login: Login: user=<a@b>\n",
+        "Nov  2 03:14:15 mx named[77]: client 10.0.0.1#53: query: example.com IN A\n",
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--input"));
@@ -808,4 +808,42 @@ fn events_report_unreadable_records_and_unknown_formats() {
     let o = run_stdin(&["events", "--format", "table", "--lang", "zh", "-"], e);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(stdout(&o).contains("关闭了双重验证"), "{}", stdout(&o));
+}
+
+#[test]
+fn events_from_dovecot_and_entra_logs() {
+    let o = run(&[
+        "events",
+        "--syslog-year",
+        "2026",
+        "--syslog-utc-offset",
+        "+08:00",
+        "examples/events/mail-server.log",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines = validated_lines(&stdout(&o));
+    assert_eq!(lines.len(), 7);
+    assert_eq!(lines[0]["event"]["time"], "2026-11-02T01:02:11.000Z");
+    assert!(lines[6]["findings"]
+        .as_array()
+        .is_some_and(|f| f.iter().any(|f| f["rule"] == "login.success_after_attack")));
+    let o = run(&[
+        "events",
+        "--format",
+        "table",
+        "examples/events/entra-signins.json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        stdout(&o).contains("login.impossible_travel"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&[
+        "events",
+        "--syslog-utc-offset",
+        "8",
+        "examples/events/mail-server.log",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
 }

@@ -3,6 +3,11 @@
 //! it silently.
 //!
 //! - [`Input::Native`]: the JSON schema of `docs/events-schema.md`, as JSON lines or a JSON array.
+//! - [`Input::Entra`]: Microsoft Entra ID sign-in logs (Graph `signIn`: the portal's JSON
+//!   download, a Graph API page `{"value": [...]}`, or JSON lines), with location and the
+//!   client app used.
+//! - [`Input::Syslog`]: dovecot and Postfix SASL authentication lines, from syslog (classic or
+//!   RFC 3339 timestamps) or journald (`short-iso`, `-o json`).
 //! - [`Input::M365`]: the Microsoft 365 unified audit log in the three shapes real exports come
 //!   in: JSON lines of `AuditData` records; the JSON array of
 //!   `Search-UnifiedAuditLog | ConvertTo-Json` (`AuditData` as an object or a string,
@@ -25,7 +30,11 @@
 //! ```
 
 mod csv;
+mod entra;
 mod m365;
+mod syslog;
+
+pub use syslog::SyslogClock;
 
 use serde_json::Value;
 
@@ -39,6 +48,10 @@ pub enum Input {
     Native,
     /// Microsoft 365 unified audit log (JSON lines, JSON array or CSV).
     M365,
+    /// Microsoft Entra ID sign-in logs (JSON array, Graph page, JSON lines).
+    Entra,
+    /// dovecot and Postfix SASL log lines (syslog, journald).
+    Syslog,
 }
 
 impl std::str::FromStr for Input {
@@ -47,6 +60,8 @@ impl std::str::FromStr for Input {
         match s.to_ascii_lowercase().as_str() {
             "jsonl" | "json" | "native" | "mailrisk" => Ok(Input::Native),
             "m365" | "ual" | "o365" | "microsoft365" => Ok(Input::M365),
+            "entra" | "signins" | "azuread" | "aad" => Ok(Input::Entra),
+            "syslog" | "dovecot" | "postfix" | "journald" => Ok(Input::Syslog),
             other => Err(AdapterError::UnknownInput(other.to_string())),
         }
     }
@@ -90,10 +105,12 @@ pub struct Adapted {
 #[non_exhaustive]
 pub enum AdapterError {
     /// `--input` names no adapter.
-    #[error("unknown input format {0:?} (expected jsonl or m365)")]
+    #[error("unknown input format {0:?} (expected jsonl, m365, entra or syslog)")]
     UnknownInput(String),
     /// The format could not be told from the content.
-    #[error("cannot tell the format of the events ({0}); name it with --input jsonl|m365")]
+    #[error(
+        "cannot tell the format of the events ({0}); name it with --input jsonl|m365|entra|syslog"
+    )]
     Undetected(String),
     /// The file is of the named format but broken as a whole (a JSON array that does not parse).
     #[error("{0}")]
@@ -107,6 +124,19 @@ pub enum AdapterError {
 /// [`AdapterError`] when the format cannot be told, or the file is broken as a whole. Single
 /// bad records are not errors: they are in [`Adapted::skipped`].
 pub fn read(text: &str, input: Option<Input>) -> Result<Adapted, AdapterError> {
+    read_with(text, input, None)
+}
+
+/// [`read`], with the year and UTC offset that classic syslog timestamps leave out (without
+/// them, such lines are skipped with that reason; RFC 3339 and journald lines need nothing).
+///
+/// # Errors
+/// As [`read`].
+pub fn read_with(
+    text: &str,
+    input: Option<Input>,
+    clock: Option<SyslogClock>,
+) -> Result<Adapted, AdapterError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let trimmed = text.trim_start();
     let first_line = trimmed.lines().next().unwrap_or("");
@@ -114,9 +144,27 @@ pub fn read(text: &str, input: Option<Input>) -> Result<Adapted, AdapterError> {
         Some(i) => i,
         None => detect(trimmed, first_line)?,
     };
-    if trimmed.starts_with('[') {
-        let items: Vec<Value> = serde_json::from_str(trimmed)
-            .map_err(|e| AdapterError::Malformed(format!("JSON array: {e}")))?;
+    if input == Input::Syslog {
+        return Ok(syslog_lines(text, clock));
+    }
+    // A Graph API page: {"value": [...], "@odata.nextLink": ...}.
+    let page = trimmed
+        .starts_with('{')
+        .then(|| serde_json::from_str::<Value>(trimmed).ok())
+        .flatten()
+        .and_then(|v| match v {
+            Value::Object(mut o) => match o.remove("value") {
+                Some(Value::Array(items)) => Some(items),
+                _ => None,
+            },
+            _ => None,
+        });
+    if trimmed.starts_with('[') || page.is_some() {
+        let items: Vec<Value> = match page {
+            Some(items) => items,
+            None => serde_json::from_str(trimmed)
+                .map_err(|e| AdapterError::Malformed(format!("JSON array: {e}")))?,
+        };
         let mut out = Adapted {
             input,
             shape: "json array",
@@ -157,7 +205,17 @@ pub fn read(text: &str, input: Option<Input>) -> Result<Adapted, AdapterError> {
 }
 
 fn detect(trimmed: &str, first_line: &str) -> Result<Input, AdapterError> {
-    let sample: Option<Value> = if trimmed.starts_with('[') {
+    if syslog::looks_like(first_line.trim()) {
+        return Ok(Input::Syslog);
+    }
+    let page_first = trimmed
+        .starts_with('{')
+        .then(|| serde_json::from_str::<Value>(trimmed).ok())
+        .flatten()
+        .and_then(|v| v.get("value").and_then(|a| a.get(0)).cloned());
+    let sample: Option<Value> = if page_first.is_some() {
+        page_first
+    } else if trimmed.starts_with('[') {
         // The first element is enough to tell; parse a bounded prefix leniently.
         serde_json::Deserializer::from_str(trimmed)
             .into_iter::<Vec<Value>>()
@@ -186,6 +244,8 @@ fn detect(trimmed: &str, first_line: &str) -> Result<Input, AdapterError> {
     };
     if obj.contains_key("type") && (obj.contains_key("user") || obj.contains_key("mailbox")) {
         Ok(Input::Native)
+    } else if entra::is_sign_in(&Value::Object(obj.clone())) {
+        Ok(Input::Entra)
     } else if [
         "AuditData",
         "Operation",
@@ -220,6 +280,16 @@ fn one(out: &mut Adapted, line: usize, v: Value) {
             }),
         },
         Input::M365 => m365_record(out, line, &v, None),
+        Input::Entra => match entra::map(&v) {
+            Ok(event) => out.events.push(Record {
+                line,
+                event,
+                other: false,
+            }),
+            Err(reason) => out.skipped.push(Skipped { line, reason }),
+        },
+        // Read line by line before any JSON parsing.
+        Input::Syslog => {}
     }
 }
 
@@ -275,6 +345,52 @@ fn wrapper_date(s: &str) -> Option<Timestamp> {
         return digits.parse::<i64>().ok().map(Timestamp::from_unix_millis);
     }
     Timestamp::parse_rfc3339(s, true)
+}
+
+fn syslog_lines(text: &str, clock: Option<SyslogClock>) -> Adapted {
+    let mut out = Adapted {
+        input: Input::Syslog,
+        shape: "log lines",
+        events: Vec::new(),
+        skipped: Vec::new(),
+    };
+    // Without a clock, classic timestamps get a placeholder year and are reported.
+    let fallback = SyslogClock {
+        year: 1970,
+        utc_offset_minutes: 0,
+    };
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let classic = line
+            .trim_start()
+            .as_bytes()
+            .first()
+            .is_some_and(u8::is_ascii_alphabetic);
+        if classic && clock.is_none() {
+            if let Ok(Some(_)) = syslog::map(line, i + 1, fallback) {
+                out.skipped.push(Skipped {
+                    line: i + 1,
+                    reason: "a classic syslog line has no year or zone: give them (SyslogClock, --syslog-year, --syslog-utc-offset)".into(),
+                });
+            }
+            continue;
+        }
+        match syslog::map(line, i + 1, clock.unwrap_or(fallback)) {
+            Ok(Some(event)) => out.events.push(Record {
+                line: i + 1,
+                event,
+                other: false,
+            }),
+            Ok(None) => {}
+            Err(reason) => out.skipped.push(Skipped {
+                line: i + 1,
+                reason,
+            }),
+        }
+    }
+    out
 }
 
 fn m365_csv(text: &str) -> Adapted {

@@ -158,12 +158,17 @@ fn the_monitor_finds_the_takeover_in_the_export() {
 fn formats_are_told_apart_or_refused_clearly() {
     let native = r#"{"type":"login","id":"1","time":"2026-11-02T03:14:15Z","user":"u@x.example","outcome":"success"}"#;
     assert_eq!(read(native, None).expect("native").input, Input::Native);
-    let err =
-        read("Mon Nov  2 03:14:15 host dovecot: imap-login: Login", None).expect_err("unknown");
+    let err = read(
+        "Subject: not a log
+hello
+",
+        None,
+    )
+    .expect_err("unknown");
     assert!(err.to_string().contains("--input"), "{err}");
     assert!(read("{\"x\": 1}", None).is_err());
     assert!(read("[1, 2", Some(Input::M365)).is_err());
-    assert!("m365".parse::<Input>().is_ok() && "syslog".parse::<Input>().is_err());
+    assert!("m365".parse::<Input>().is_ok() && "splunk".parse::<Input>().is_err());
     // Hostile input: no panic, every record accounted for.
     for cut in (0..EXPORT.len()).step_by(97) {
         if let Some(part) = EXPORT.get(..cut) {
@@ -172,4 +177,92 @@ fn formats_are_told_apart_or_refused_clearly() {
             }
         }
     }
+}
+
+const ENTRA: &str = include_str!("../../../../examples/events/entra-signins.json");
+
+#[test]
+fn entra_sign_ins_carry_places_protocols_and_risk() {
+    let got = read(ENTRA, None).expect("reads");
+    assert_eq!((got.input, got.shape), (Input::Entra, "json array"));
+    assert!(got.skipped.is_empty(), "{:?}", got.skipped);
+    assert_eq!(got.events.len(), 30);
+    // The portal lists newest first; the monitor takes them oldest first.
+    let mut events: Vec<&Event> = got.events.iter().map(|r| &r.event).collect();
+    events.sort_by_key(|e| e.time());
+    let Event::Login(lagos) = events[28] else {
+        panic!("a login")
+    };
+    assert_eq!(lagos.protocol, crate::events::Protocol::Imap);
+    assert_eq!(lagos.interactive, Some(false));
+    assert_eq!(
+        lagos.geo.as_ref().and_then(|g| g.country.as_deref()),
+        Some("NG")
+    );
+    assert_eq!(lagos.provider_risk, Some(crate::events::ProviderRisk::High));
+    let Event::Login(blocked) = events[29] else {
+        panic!("a login")
+    };
+    assert_eq!(blocked.outcome, LoginOutcome::Blocked);
+    assert!(blocked
+        .failure_reason
+        .as_deref()
+        .is_some_and(|r| r.starts_with("53003")));
+    let engine = Engine::default();
+    let mut m = Monitor::new(&engine);
+    let verdicts: Vec<_> = events.iter().map(|e| m.observe(e)).collect();
+    for rule in [
+        "login.impossible_travel",
+        "login.new_country",
+        "login.legacy_protocol",
+        "login.provider_risk",
+    ] {
+        assert!(
+            verdicts[28].has(rule),
+            "{rule}: {:?}",
+            verdicts[28]
+                .findings()
+                .iter()
+                .map(|f| f.id())
+                .collect::<Vec<_>>()
+        );
+    }
+    // Twelve ordinary days and the blocked attempt: quiet.
+    assert!(verdicts[..25].iter().all(|v| v.findings().is_empty()));
+    assert!(verdicts[29].findings().is_empty());
+    // A Graph API page of the same records reads the same.
+    let page = format!("{{\"@odata.context\": \"x\", \"value\": {ENTRA}}}");
+    assert_eq!(read(&page, None).expect("page").events.len(), 30);
+}
+
+const MAIL_LOG: &str = include_str!("../../../../examples/events/mail-server.log");
+
+#[test]
+fn dovecot_and_postfix_logs_find_the_spray_that_worked() {
+    let clock = SyslogClock {
+        year: 2026,
+        utc_offset_minutes: 480,
+    };
+    let got = read_with(MAIL_LOG, None, Some(clock)).expect("reads");
+    assert_eq!((got.input, got.shape), (Input::Syslog, "log lines"));
+    assert!(got.skipped.is_empty(), "{:?}", got.skipped);
+    assert_eq!(got.events.len(), 7, "the logout line is not an event");
+    let engine = Engine::default();
+    let mut m = Monitor::new(&engine);
+    let verdicts: Vec<_> = got.events.iter().map(|r| m.observe(&r.event)).collect();
+    assert!(
+        verdicts[4].has("login.password_spray"),
+        "{:?}",
+        verdicts[4]
+            .findings()
+            .iter()
+            .map(|f| f.id())
+            .collect::<Vec<_>>()
+    );
+    assert!(verdicts[6].has("login.success_after_attack"));
+    assert!(verdicts[0].findings().is_empty() && verdicts[1].findings().is_empty());
+    // Without the year and zone, classic lines are reported, not guessed.
+    let bare = read(MAIL_LOG, None).expect("reads");
+    assert_eq!((bare.events.len(), bare.skipped.len()), (0, 7));
+    assert!(bare.skipped[0].reason.contains("year"));
 }
