@@ -210,18 +210,30 @@ pub(crate) fn check(
         device,
         placed,
     };
-    let colleagues = seen.country.as_ref().map_or(0, |country| {
-        state.country_logins.get(country).map_or(0, |q| {
-            let mut others: Vec<&str> = q
+    // Colleagues are counted only for a country new to this user (the only time they matter).
+    let new_here = seen.country.as_ref().is_some_and(|country| {
+        state.users.get(user).is_some_and(|u| {
+            !u.history
                 .iter()
-                .filter(|(t, u)| now - *t <= 30 * 86_400_000 && u != user)
-                .map(|(_, u)| u.as_str())
-                .collect();
-            others.sort_unstable();
-            others.dedup();
-            others.len()
+                .any(|s| s.country.as_ref() == Some(country))
         })
     });
+    let colleagues = seen
+        .country
+        .as_ref()
+        .filter(|_| new_here)
+        .map_or(0, |country| {
+            state.country_logins.get(country).map_or(0, |q| {
+                let mut others: Vec<&str> = q
+                    .iter()
+                    .filter(|(t, u)| now - *t <= 30 * 86_400_000 && u != user)
+                    .map(|(_, u)| u.as_str())
+                    .collect();
+                others.sort_unstable();
+                others.dedup();
+                others.len()
+            })
+        });
     let u = state_user(state, user, now);
     if !trusted {
         travel(p, u, &seen, out);
