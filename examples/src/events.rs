@@ -72,31 +72,12 @@ fn read_input(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-/// `±HH:MM` in minutes.
-fn parse_offset(s: &str) -> Option<i32> {
-    let (sign, rest) = match s.trim().as_bytes().first()? {
-        b'+' => (1, &s.trim()[1..]),
-        b'-' => (-1, &s.trim()[1..]),
-        _ => return None,
-    };
-    let (h, m) = rest.split_once(':')?;
-    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
-    ((0..=14).contains(&h) && (0..60).contains(&m)).then_some(sign * (h * 60 + m))
-}
-
 /// The current year in UTC, from the system clock.
 fn this_year() -> i32 {
-    let secs = std::time::SystemTime::now()
+    let ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    // Days to civil year (Howard Hinnant's algorithm, year part only).
-    let z = secs.div_euclid(86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    (yoe + era * 400 + i64::from(mp >= 10)) as i32
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    mailrisk::events::Timestamp::from_unix_millis(ms).year()
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
@@ -133,7 +114,7 @@ pub fn run(args: EventsArgs, policy: Option<Policy>) -> Result<ExitCode, String>
         .syslog_utc_offset
         .clone()
         .unwrap_or_else(|| policy.events.work_hours.utc_offset.clone());
-    let utc_offset_minutes = parse_offset(&offset_text).ok_or_else(|| {
+    let utc_offset_minutes = mailrisk::events::parse_utc_offset(&offset_text).ok_or_else(|| {
         format!("--syslog-utc-offset {offset_text:?} is not an offset like +08:00")
     })?;
     let clock = adapters::SyslogClock {

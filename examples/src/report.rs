@@ -88,17 +88,33 @@ pub fn table_summary(
     failed: usize,
     lang: Lang,
 ) -> io::Result<()> {
+    let (noun, unread) = match lang {
+        Lang::En => ("messages", "unreadable"),
+        Lang::Zh => ("封邮件", "个无法读取"),
+    };
+    counts(out, totals, noun, failed, unread, lang)
+}
+
+/// The closing line: how many of each level, and how many inputs could not be read.
+fn counts(
+    out: &mut dyn Write,
+    totals: &Totals,
+    noun: &str,
+    unread: usize,
+    unread_noun: &str,
+    lang: Lang,
+) -> io::Result<()> {
     let t = &totals.by_level;
     let n: usize = t.iter().sum();
     match lang {
         Lang::En => writeln!(
             out,
-            "\n{n} messages: {} critical, {} high, {} medium, {} low, {} none; {failed} unreadable",
+            "\n{n} {noun}: {} critical, {} high, {} medium, {} low, {} none; {unread} {unread_noun}",
             t[4], t[3], t[2], t[1], t[0]
         ),
         Lang::Zh => writeln!(
             out,
-            "\n共 {n} 封邮件：严重 {}，高 {}，中 {}，低 {}，无风险 {}；{failed} 个无法读取",
+            "\n共 {n} {noun}：严重 {}，高 {}，中 {}，低 {}，无风险 {}；{unread} {unread_noun}",
             t[4], t[3], t[2], t[1], t[0]
         ),
     }
@@ -153,18 +169,9 @@ pub fn event_summary(
     unread: usize,
     lang: Lang,
 ) -> io::Result<()> {
-    let t = &totals.by_level;
-    let n: usize = t.iter().sum();
-    match lang {
-        Lang::En => writeln!(
-            out,
-            "\n{n} events: {} critical, {} high, {} medium, {} low, {} none; {unread} records or files not read",
-            t[4], t[3], t[2], t[1], t[0]
-        ),
-        Lang::Zh => writeln!(
-            out,
-            "\n共 {n} 个事件：严重 {}，高 {}，中 {}，低 {}，无风险 {}；{unread} 条记录或文件无法读取",
-            t[4], t[3], t[2], t[1], t[0]
-        ),
-    }
+    let (noun, unread_noun) = match lang {
+        Lang::En => ("events", "records or files not read"),
+        Lang::Zh => ("个事件", "条记录或文件无法读取"),
+    };
+    counts(out, totals, noun, unread, unread_noun, lang)
 }

@@ -29,7 +29,7 @@ use std::net::IpAddr;
 use serde::{Deserialize, Serialize};
 
 pub use monitor::{Monitor, StateError};
-pub use time::Timestamp;
+pub use time::{parse_utc_offset, Timestamp};
 
 /// A login or an account/mailbox change.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

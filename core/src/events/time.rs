@@ -96,6 +96,12 @@ impl Timestamp {
         Some(Timestamp((secs - offset_minutes * 60) * 1_000 + millis))
     }
 
+    /// The year (UTC) of this instant.
+    pub fn year(self) -> i32 {
+        let (y, _, _) = civil_from_days(self.0.div_euclid(1_000).div_euclid(86_400));
+        i32::try_from(y).unwrap_or(i32::MAX)
+    }
+
     /// The hour of day (0–23) and weekday (1 = Monday … 7 = Sunday) at a UTC offset.
     pub(crate) fn local_hour_and_weekday(self, offset_minutes: i32) -> (u32, u32) {
         let secs = self.0.div_euclid(1_000) + i64::from(offset_minutes) * 60;
@@ -105,6 +111,28 @@ impl Timestamp {
         let weekday = ((days + 3).rem_euclid(7) + 1) as u32;
         (hour, weekday)
     }
+}
+
+/// A UTC offset written `±HH:MM` (`+08:00`, `-05:00`), in minutes; `None` for anything else.
+///
+/// ```
+/// assert_eq!(mailrisk::events::parse_utc_offset("+08:00"), Some(480));
+/// assert_eq!(mailrisk::events::parse_utc_offset("-03:30"), Some(-210));
+/// assert_eq!(mailrisk::events::parse_utc_offset("8"), None);
+/// ```
+pub fn parse_utc_offset(s: &str) -> Option<i32> {
+    let s = s.trim();
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'+' => (1, s.get(1..)?),
+        b'-' => (-1, s.get(1..)?),
+        _ => return None,
+    };
+    let (h, m) = rest.split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+    ((0..=14).contains(&h) && (0..60).contains(&m)).then_some(sign * (h * 60 + m))
 }
 
 fn is_leap(y: i64) -> bool {
@@ -230,6 +258,8 @@ mod tests {
             assert_eq!(t(&s), ms, "{s}");
         }
         assert_eq!(Timestamp(0).to_string(), "1970-01-01T00:00:00.000Z");
+        assert_eq!(Timestamp(1_793_589_255_000).year(), 2026);
+        assert_eq!(Timestamp(-1).year(), 1969);
     }
 
     #[test]

@@ -138,17 +138,6 @@ impl Default for WorkHours {
 impl WorkHours {
     /// The offset in minutes, if `utc_offset` is `±HH:MM`.
     pub(crate) fn offset_minutes(&self) -> Option<i32> {
-        let s = self.utc_offset.trim();
-        let (sign, rest) = match s.as_bytes().first()? {
-            b'+' => (1, &s[1..]),
-            b'-' => (-1, &s[1..]),
-            _ => return None,
-        };
-        let (h, m) = rest.split_once(':')?;
-        if h.len() != 2 || m.len() != 2 {
-            return None;
-        }
-        let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
-        ((0..=14).contains(&h) && (0..60).contains(&m)).then_some(sign * (h * 60 + m))
+        crate::events::parse_utc_offset(&self.utc_offset)
     }
 }
