@@ -67,9 +67,9 @@ pub use engine::Engine;
 pub use events::{Event, Monitor};
 pub use lexicon::PhraseMatch;
 pub use policy::{
-    Actions, Allow, Auth, BankAccount, BrandCategory, Events, Limits, Lists, Organisation,
-    Outbound, Partner, PartnerKind, Person, Policy, PolicyError, PolicyIssue, Role, RuleOverride,
-    Scoring, Thresholds, Vendor, WorkHours,
+    Actions, Allow, Auth, BankAccount, BrandCategory, EventMapping, Events, Limits, Lists,
+    Organisation, Outbound, Partner, PartnerKind, Person, Policy, PolicyError, PolicyIssue, Role,
+    RuleOverride, Scoring, Thresholds, Vendor, WorkHours,
 };
 pub use rules::{rule, rules, Family, Rule};
 pub use verdict::{

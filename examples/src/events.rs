@@ -25,8 +25,8 @@ pub struct EventsArgs {
     audit: Option<PathBuf>,
     /// Format of the input: jsonl (mailrisk's event schema), m365 (Microsoft 365 audit log:
     /// JSON lines, ConvertTo-Json arrays, Purview or Export-Csv CSV), entra (Entra ID sign-in
-    /// logs) or syslog (dovecot and Postfix SASL lines, syslog or journald). Detected when not
-    /// given.
+    /// logs), syslog (dovecot and Postfix SASL lines, syslog or journald), or the name of one of
+    /// the policy's `[[events.mapping]]`. Detected when not given.
     #[arg(long, value_name = "FORMAT")]
     input: Option<String>,
     /// The year of classic syslog lines (`Nov  2 09:14:15 …` has none); default: this year.
@@ -121,13 +121,13 @@ pub fn run(args: EventsArgs, policy: Option<Policy>) -> Result<ExitCode, String>
         year: args.syslog_year.unwrap_or_else(this_year),
         utc_offset_minutes,
     };
+    let mappings = policy.events.mapping.clone();
     let engine = Engine::new(policy).map_err(|e| e.to_string())?;
-    let input = args
-        .input
-        .as_deref()
-        .map(str::parse::<Input>)
-        .transpose()
-        .map_err(|e| e.to_string())?;
+    if let Some(name) = args.input.as_deref() {
+        if !mappings.iter().any(|m| m.name == name) {
+            name.parse::<Input>().map_err(|e| e.to_string())?;
+        }
+    }
     let mut monitor = match &args.state {
         Some(path) if path.exists() => {
             let bytes =
@@ -153,7 +153,12 @@ pub fn run(args: EventsArgs, policy: Option<Policy>) -> Result<ExitCode, String>
                 continue;
             }
         };
-        let got = match adapters::read_with(&text, input, Some(clock)) {
+        let got = match adapters::read_with_policy(
+            &text,
+            args.input.as_deref(),
+            &mappings,
+            Some(clock),
+        ) {
             Ok(g) => g,
             Err(e) => {
                 eprintln!("mailrisk: {}: {e}", path.display());

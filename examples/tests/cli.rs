@@ -847,3 +847,29 @@ fn events_from_dovecot_and_entra_logs() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn events_through_a_policy_mapping_with_chinese_columns() {
+    let o = run(&[
+        "events",
+        "--policy",
+        "examples/events/qiye-mail-policy.toml",
+        "examples/events/qiye-mail-logins.csv",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "two records cannot be read");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("2 record(s)") && err.contains("line 8"),
+        "{err}"
+    );
+    let lines = validated_lines(&stdout(&o));
+    assert_eq!(lines.len(), 6);
+    assert_eq!(lines[5]["event"]["id"], "qiye-mail:6");
+    let o = run(&[
+        "events",
+        "--input",
+        "nope",
+        "examples/events/qiye-mail-logins.csv",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}

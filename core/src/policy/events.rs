@@ -73,6 +73,83 @@ pub struct Events {
     pub max_sources: usize,
     /// Event ids remembered to drop duplicates. Default 200,000.
     pub max_event_ids: usize,
+    /// Column mappings for login logs of other products (CSV or JSON lines), so that a
+    /// company can import what its mail provider's admin console exports (`mailrisk events
+    /// --input NAME`, or detected from the header).
+    pub mapping: Vec<EventMapping>,
+}
+
+/// Outcome names an [`EventMapping`] may map to (the event schema's `outcome` values).
+pub const MAPPING_OUTCOMES: &[&str] =
+    &["success", "failure", "locked_out", "blocked", "mfa_denied"];
+/// Protocol names an [`EventMapping`] may map to (the event schema's `protocol` values).
+pub const MAPPING_PROTOCOLS: &[&str] = &[
+    "web",
+    "imap",
+    "pop3",
+    "smtp",
+    "active_sync",
+    "ews",
+    "mapi",
+    "api",
+    "other",
+];
+
+/// How the columns (CSV) or fields (JSON lines) of a login log map to a login event.
+///
+/// ```toml
+/// [[events.mapping]]
+/// name = "qiye-mail"
+/// format = "csv"
+/// time = "登录时间"
+/// time_format = "%Y-%m-%d %H:%M:%S"
+/// utc_offset = "+08:00"
+/// user = "账号"
+/// ip = "登录IP"
+/// outcome = "登录结果"
+/// outcome_values = { "成功" = "success", "失败" = "failure" }
+/// protocol = "登录方式"
+/// protocol_values = { "网页" = "web", "IMAP" = "imap" }
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[non_exhaustive]
+pub struct EventMapping {
+    /// The name `--input` takes.
+    pub name: String,
+    /// `csv` or `jsonl`.
+    pub format: String,
+    /// The column with the time.
+    pub time: String,
+    /// `rfc3339`, `unix` (seconds), `unix_ms`, or a pattern of `%Y %m %d %H %M %S` and
+    /// literal characters (`%Y-%m-%d %H:%M:%S`, `%Y/%m/%d %H:%M`). Default `rfc3339`.
+    pub time_format: String,
+    /// The UTC offset of times written without one (patterns). Default `+00:00`.
+    pub utc_offset: String,
+    /// The column with the account.
+    pub user: String,
+    /// The column with the record's id; without one, the file name and line make the id.
+    pub id: Option<String>,
+    /// The column with the source address.
+    pub ip: Option<String>,
+    /// The column with the outcome; without one every record is a success.
+    pub outcome: Option<String>,
+    /// Values of the outcome column → `success`, `failure`, `locked_out`, `blocked`,
+    /// `mfa_denied`. A value not listed is reported as an unread record.
+    pub outcome_values: std::collections::BTreeMap<String, String>,
+    /// The column with the protocol or client.
+    pub protocol: Option<String>,
+    /// Values of the protocol column → `web`, `imap`, `pop3`, `smtp`, `active_sync`, `ews`,
+    /// `mapi`, `api`, `other` (a value not listed is `other`).
+    pub protocol_values: std::collections::BTreeMap<String, String>,
+    /// The column with the country (ISO code).
+    pub country: Option<String>,
+    /// The column with the city or region.
+    pub city: Option<String>,
+    /// The column with the user agent or client name.
+    pub user_agent: Option<String>,
+    /// The column with the failure reason.
+    pub failure_reason: Option<String>,
 }
 
 impl Default for Events {
@@ -104,6 +181,7 @@ impl Default for Events {
             max_users: 100_000,
             max_sources: 100_000,
             max_event_ids: 200_000,
+            mapping: Vec::new(),
         }
     }
 }

@@ -18,7 +18,7 @@ mod events;
 
 pub use crate::domain::brands::BrandCategory;
 use crate::vocab::{Action, Lang, Level};
-pub use events::{Events, WorkHours};
+pub use events::{EventMapping, Events, WorkHours, MAPPING_OUTCOMES, MAPPING_PROTOCOLS};
 
 /// The commented TOML rendering of the default policy.
 const DEFAULT_TOML: &str = include_str!("default.toml");

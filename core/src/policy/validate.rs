@@ -226,6 +226,63 @@ fn events(e: &super::Events, is: &mut Issues) {
             );
         }
     }
+    for (i, m) in e.mapping.iter().enumerate() {
+        let path = format!("events.mapping[{i}]");
+        is.non_empty(format!("{path}.name"), &m.name);
+        if e.mapping[..i].iter().any(|o| o.name == m.name)
+            || ["jsonl", "json", "native", "m365", "entra", "syslog"].contains(&m.name.as_str())
+        {
+            is.push(
+                format!("{path}.name"),
+                format!(
+                    "{:?} is taken (another mapping or a built-in input)",
+                    m.name
+                ),
+            );
+        }
+        if !["csv", "jsonl"].contains(&m.format.as_str()) {
+            is.push(
+                format!("{path}.format"),
+                format!("{:?} is not csv or jsonl", m.format),
+            );
+        }
+        is.non_empty(format!("{path}.time"), &m.time);
+        is.non_empty(format!("{path}.user"), &m.user);
+        let tf = m.time_format.as_str();
+        if !(["", "rfc3339", "unix", "unix_ms"].contains(&tf)
+            || (tf.contains("%Y") && tf.contains("%d") && tf.contains("%H")))
+        {
+            is.push(
+                format!("{path}.time_format"),
+                format!("{tf:?} is not rfc3339, unix, unix_ms or a %Y…%d…%H pattern"),
+            );
+        }
+        if !m.utc_offset.is_empty() && crate::events::parse_utc_offset(&m.utc_offset).is_none() {
+            is.push(
+                format!("{path}.utc_offset"),
+                format!("{:?} is not an offset like \"+08:00\"", m.utc_offset),
+            );
+        }
+        for (k, v) in &m.outcome_values {
+            if !super::MAPPING_OUTCOMES.contains(&v.as_str()) {
+                is.push(
+                    format!("{path}.outcome_values.{k:?}"),
+                    format!("{v:?} is not one of {}", super::MAPPING_OUTCOMES.join(", ")),
+                );
+            }
+        }
+        for (k, v) in &m.protocol_values {
+            if !super::MAPPING_PROTOCOLS.contains(&v.as_str()) {
+                is.push(
+                    format!("{path}.protocol_values.{k:?}"),
+                    format!(
+                        "{v:?} is not one of {}",
+                        super::MAPPING_PROTOCOLS.join(", ")
+                    ),
+                );
+            }
+        }
+    }
     for (list, values) in [
         ("finance_keywords", &e.finance_keywords),
         ("attack_user_agents", &e.attack_user_agents),

@@ -8,6 +8,8 @@
 //!   client app used.
 //! - [`Input::Syslog`]: dovecot and Postfix SASL authentication lines, from syslog (classic or
 //!   RFC 3339 timestamps) or journald (`short-iso`, `-o json`).
+//! - [`Input::Mapping`]: any other login log (CSV or JSON lines, column names in any language)
+//!   through a column mapping of the policy (`[[events.mapping]]`, see [`read_with_policy`]).
 //! - [`Input::M365`]: the Microsoft 365 unified audit log in the three shapes real exports come
 //!   in: JSON lines of `AuditData` records; the JSON array of
 //!   `Search-UnifiedAuditLog | ConvertTo-Json` (`AuditData` as an object or a string,
@@ -32,6 +34,7 @@
 mod csv;
 mod entra;
 mod m365;
+mod mapped;
 mod syslog;
 
 pub use syslog::SyslogClock;
@@ -52,6 +55,8 @@ pub enum Input {
     Entra,
     /// dovecot and Postfix SASL log lines (syslog, journald).
     Syslog,
+    /// A login log read through one of the policy's `[[events.mapping]]`.
+    Mapping,
 }
 
 impl std::str::FromStr for Input {
@@ -127,6 +132,35 @@ pub fn read(text: &str, input: Option<Input>) -> Result<Adapted, AdapterError> {
     read_with(text, input, None)
 }
 
+/// Reads `text` as the policy names or the content shows: `input` is a built-in format name
+/// (`jsonl`, `m365`, `entra`, `syslog`) or the name of one of `mappings`; without it, the
+/// built-in formats are detected first, then a mapping whose columns the header has.
+///
+/// # Errors
+/// As [`read`]; an `input` that names neither a format nor a mapping is
+/// [`AdapterError::UnknownInput`].
+pub fn read_with_policy(
+    text: &str,
+    input: Option<&str>,
+    mappings: &[crate::policy::EventMapping],
+    clock: Option<SyslogClock>,
+) -> Result<Adapted, AdapterError> {
+    if let Some(name) = input {
+        if let Some(m) = mappings.iter().find(|m| m.name == name) {
+            return Ok(mapped::read(text, m));
+        }
+        return read_with(text, Some(name.parse()?), clock);
+    }
+    match read_with(text, None, clock) {
+        Err(AdapterError::Undetected(why)) => mappings
+            .iter()
+            .find(|m| mapped::matches(text, m))
+            .map(|m| mapped::read(text, m))
+            .ok_or(AdapterError::Undetected(why)),
+        other => other,
+    }
+}
+
 /// [`read`], with the year and UTC offset that classic syslog timestamps leave out (without
 /// them, such lines are skipped with that reason; RFC 3339 and journald lines need nothing).
 ///
@@ -144,8 +178,14 @@ pub fn read_with(
         Some(i) => i,
         None => detect(trimmed, first_line)?,
     };
-    if input == Input::Syslog {
-        return Ok(syslog_lines(text, clock));
+    match input {
+        Input::Syslog => return Ok(syslog_lines(text, clock)),
+        Input::Mapping => {
+            return Err(AdapterError::UnknownInput(
+                "a mapping is read with read_with_policy".into(),
+            ))
+        }
+        _ => {}
     }
     // A Graph API page: {"value": [...], "@odata.nextLink": ...}.
     let page = trimmed
@@ -288,8 +328,8 @@ fn one(out: &mut Adapted, line: usize, v: Value) {
             }),
             Err(reason) => out.skipped.push(Skipped { line, reason }),
         },
-        // Read line by line before any JSON parsing.
-        Input::Syslog => {}
+        // Read line by line before any JSON parsing, or through their own reader.
+        Input::Syslog | Input::Mapping => {}
     }
 }
 

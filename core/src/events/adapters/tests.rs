@@ -266,3 +266,73 @@ fn dovecot_and_postfix_logs_find_the_spray_that_worked() {
     assert_eq!((bare.events.len(), bare.skipped.len()), (0, 7));
     assert!(bare.skipped[0].reason.contains("year"));
 }
+
+const QIYE: &str = include_str!("../../../../examples/events/qiye-mail-logins.csv");
+const QIYE_POLICY: &str = include_str!("../../../../examples/events/qiye-mail-policy.toml");
+
+#[test]
+fn a_chinese_column_export_through_the_policys_mapping() {
+    let policy = Policy::from_toml_str(QIYE_POLICY).expect("policy");
+    let mappings = &policy.events.mapping;
+    // Named, and detected from the header when not named.
+    for input in [Some("qiye-mail"), None] {
+        let got = read_with_policy(QIYE, input, mappings, None).expect("reads");
+        assert_eq!(got.input, Input::Mapping);
+        assert_eq!(got.events.len(), 6, "{:?}", got.skipped);
+        let lines: Vec<usize> = got.skipped.iter().map(|s| s.line).collect();
+        assert_eq!(lines, [8, 9], "{:?}", got.skipped);
+        assert!(got.skipped[0].reason.contains("2026/11/3"));
+        assert!(got.skipped[1].reason.contains("未知状态"));
+        let Event::Login(first) = &got.events[0].event else {
+            panic!("a login")
+        };
+        assert_eq!(first.id, "qiye-mail:1");
+        assert_eq!(first.time.to_string(), "2026-11-02T01:01:13.000Z");
+        assert_eq!(first.protocol, crate::events::Protocol::Web);
+        assert_eq!(
+            first.geo.as_ref().and_then(|g| g.country.as_deref()),
+            Some("CN")
+        );
+        let engine = Engine::new(policy.clone()).expect("engine");
+        let mut m = Monitor::new(&engine);
+        let v: Vec<_> = got.events.iter().map(|r| m.observe(&r.event)).collect();
+        assert!(v[4].has("login.password_spray"));
+        assert!(v[5].has("login.success_after_attack"));
+    }
+    assert!(read_with_policy(QIYE, Some("other-mail"), mappings, None).is_err());
+    // Without the mapping, the file is refused clearly.
+    assert!(read_with_policy(QIYE, None, &[], None).is_err());
+}
+
+#[test]
+fn mappings_are_validated_with_paths() {
+    let bad = "[[events.mapping]]\nname = \"m365\"\nformat = \"xlsx\"\ntime = \"t\"\nuser = \"\"\n\
+               time_format = \"dd.mm.yyyy\"\noutcome_values = { \"ok\" = \"fine\" }\n";
+    let err = Policy::from_toml_str(bad).expect_err("invalid").to_string();
+    for want in [
+        "events.mapping[0].name",
+        "events.mapping[0].format",
+        "events.mapping[0].user",
+        "events.mapping[0].time_format",
+        "events.mapping[0].outcome_values.\"ok\"",
+    ] {
+        assert!(err.contains(want), "{want} in {err}");
+    }
+    // The names a mapping may use are the event schema's.
+    for o in crate::policy::MAPPING_OUTCOMES {
+        assert!(
+            serde_json::from_value::<LoginOutcome>(serde_json::Value::String(o.to_string()))
+                .is_ok(),
+            "{o}"
+        );
+    }
+    for p in crate::policy::MAPPING_PROTOCOLS {
+        assert!(
+            serde_json::from_value::<crate::events::Protocol>(serde_json::Value::String(
+                p.to_string()
+            ))
+            .is_ok(),
+            "{p}"
+        );
+    }
+}
