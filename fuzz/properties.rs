@@ -123,7 +123,8 @@ pub fn phrases(data: &[u8]) {
     }
 }
 
-/// `events`: any text through every adapter (detected, and as each format), every event
+/// `events`: any text through every adapter (detected, as each format, and through a column
+/// mapping), every event
 /// through a monitor, the monitor through snapshot and restore: never a panic, every record
 /// either an event or a reported skip, and a restored monitor scores the next event as the
 /// original does.
@@ -134,9 +135,28 @@ pub fn events(data: &[u8]) {
         static ENGINE: OnceLock<Engine> = OnceLock::new();
         ENGINE.get_or_init(Engine::default)
     }
+    fn mappings() -> &'static [mailrisk::EventMapping] {
+        static POLICY: OnceLock<Policy> = OnceLock::new();
+        &POLICY
+            .get_or_init(|| {
+                Policy::from_toml_str(include_str!("../examples/events/qiye-mail-policy.toml"))
+                    .expect("mapping policy")
+            })
+            .events
+            .mapping
+    }
     let text = String::from_utf8_lossy(data);
-    for input in [None, Some(Input::Native), Some(Input::M365)] {
-        let Ok(got) = read(&text, input) else {
+    let reads = [
+        read(&text, None),
+        read(&text, Some(Input::Native)),
+        read(&text, Some(Input::M365)),
+        read(&text, Some(Input::Entra)),
+        read(&text, Some(Input::Syslog)),
+        mailrisk::events::adapters::read_with_policy(&text, None, mappings(), None),
+        mailrisk::events::adapters::read_with_policy(&text, Some("qiye-mail"), mappings(), None),
+    ];
+    for got in reads {
+        let Ok(got) = got else {
             continue;
         };
         let mut m = Monitor::new(engine());
