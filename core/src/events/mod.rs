@@ -82,6 +82,17 @@ pub enum LoginOutcome {
 }
 
 impl LoginOutcome {
+    /// The name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoginOutcome::Success => "success",
+            LoginOutcome::Failure => "failure",
+            LoginOutcome::LockedOut => "locked_out",
+            LoginOutcome::Blocked => "blocked",
+            LoginOutcome::MfaDenied => "mfa_denied",
+        }
+    }
+
     /// Whether the attempt failed for a reason an attacker produces (wrong password, lockout,
     /// denied second factor).
     pub(crate) fn is_failure(self) -> bool {
@@ -520,6 +531,46 @@ mod tests {
             let json = serde_json::to_string(&e).expect("serialises");
             let back: Event = json.parse().expect("parses");
             assert_eq!(back, e, "{json}");
+        }
+    }
+
+    #[test]
+    fn names_are_the_json_names() {
+        let json = |v: serde_json::Value| v.as_str().map(str::to_string);
+        for o in [
+            LoginOutcome::Success,
+            LoginOutcome::Failure,
+            LoginOutcome::LockedOut,
+            LoginOutcome::Blocked,
+            LoginOutcome::MfaDenied,
+        ] {
+            assert_eq!(
+                json(serde_json::to_value(o).expect("json")).as_deref(),
+                Some(o.as_str())
+            );
+        }
+        for p in [
+            Protocol::Web,
+            Protocol::Imap,
+            Protocol::ActiveSync,
+            Protocol::Other,
+        ] {
+            assert_eq!(
+                json(serde_json::to_value(p).expect("json")).as_deref(),
+                Some(p.as_str())
+            );
+        }
+        for k in [
+            AccountEventKind::InboxRuleCreated,
+            AccountEventKind::ForwardingSet,
+            AccountEventKind::MfaDisabled,
+            AccountEventKind::AuditDisabled,
+            AccountEventKind::Other,
+        ] {
+            assert_eq!(
+                json(serde_json::to_value(k).expect("json")).as_deref(),
+                Some(k.as_str())
+            );
         }
     }
 

@@ -125,7 +125,7 @@ impl Monitor {
             user: user.clone(),
             time: time.to_string(),
             kind: match event {
-                Event::Login(e) => format!("login_{}", outcome_name(e.outcome)),
+                Event::Login(e) => format!("login_{}", e.outcome.as_str()),
                 Event::Account(e) => e.kind.as_str().to_string(),
             },
             duplicate: false,
@@ -308,16 +308,6 @@ impl Monitor {
     /// [`EventError`] when the text is not an event of the schema.
     pub fn observe_json(&mut self, json: &str) -> Result<Verdict, EventError> {
         Ok(self.observe(&json.parse::<Event>()?))
-    }
-}
-
-fn outcome_name(o: super::LoginOutcome) -> &'static str {
-    match o {
-        super::LoginOutcome::Success => "success",
-        super::LoginOutcome::Failure => "failure",
-        super::LoginOutcome::LockedOut => "locked_out",
-        super::LoginOutcome::Blocked => "blocked",
-        super::LoginOutcome::MfaDenied => "mfa_denied",
     }
 }
 

@@ -161,25 +161,20 @@ pub(super) fn check(p: &Policy) -> Vec<PolicyIssue> {
 }
 
 fn events(e: &super::Events, is: &mut Issues) {
+    let zero = |n: usize| n == 0;
     for (name, value) in [
-        ("history", e.history),
-        ("max_users", e.max_users),
-        ("max_sources", e.max_sources),
-        ("max_event_ids", e.max_event_ids),
+        ("history", zero(e.history)),
+        ("max_users", zero(e.max_users)),
+        ("max_sources", zero(e.max_sources)),
+        ("max_event_ids", zero(e.max_event_ids)),
+        ("user_failures", e.user_failures == 0),
+        ("user_failure_minutes", e.user_failure_minutes == 0),
+        ("source_failures", e.source_failures == 0),
+        ("source_failure_minutes", e.source_failure_minutes == 0),
+        ("spray_minutes", e.spray_minutes == 0),
+        ("chain_hours", e.chain_hours == 0),
     ] {
-        if value == 0 {
-            is.push(format!("events.{name}"), "must be at least 1");
-        }
-    }
-    for (name, value) in [
-        ("user_failures", e.user_failures),
-        ("user_failure_minutes", e.user_failure_minutes),
-        ("source_failures", e.source_failures),
-        ("source_failure_minutes", e.source_failure_minutes),
-        ("spray_minutes", e.spray_minutes),
-        ("chain_hours", e.chain_hours),
-    ] {
-        if value == 0 {
+        if value {
             is.push(format!("events.{name}"), "must be at least 1");
         }
     }

@@ -318,6 +318,18 @@ fn mappings_are_validated_with_paths() {
     ] {
         assert!(err.contains(want), "{want} in {err}");
     }
+    // Zero limits and windows of [events] are errors too.
+    let err =
+        Policy::from_toml_str("[events]\nhistory = 0\nchain_hours = 0\ntravel_min_km = -1.0\n")
+            .expect_err("invalid")
+            .to_string();
+    for want in [
+        "events.history",
+        "events.chain_hours",
+        "events.travel_min_km",
+    ] {
+        assert!(err.contains(want), "{want} in {err}");
+    }
     // The names a mapping may use are the event schema's.
     for o in crate::policy::MAPPING_OUTCOMES {
         assert!(
