@@ -151,6 +151,7 @@ pub fn events(data: &[u8]) {
         read(&text, Some(Input::Native)),
         read(&text, Some(Input::M365)),
         read(&text, Some(Input::Entra)),
+        read(&text, Some(Input::Google)),
         read(&text, Some(Input::Syslog)),
         mailrisk::events::adapters::read_with_policy(&text, None, mappings(), None),
         mailrisk::events::adapters::read_with_policy(&text, Some("qiye-mail"), mappings(), None),

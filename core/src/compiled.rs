@@ -7,6 +7,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use aho_corasick::{AhoCorasick, MatchKind};
+
 use crate::domain::lookalike::{
     InvalidDomain, Lookalike, LookalikeIndex, ProtectedSource, ProtectedSpec,
 };
@@ -40,6 +42,47 @@ pub(crate) struct Compiled {
     pub(crate) finance_mailboxes: Vec<String>,
     /// `auth.trusted_authserv_ids`, trimmed and lowercased.
     pub(crate) trusted_authserv_ids: Vec<String>,
+    /// User-agent fragments of attack tools: built in plus `events.attack_user_agents`.
+    pub(crate) attack_agents: AgentMatcher,
+}
+
+/// One automaton over the attack-tool user-agent fragments, matched without regard to case
+/// (ASCII case in the automaton; a user agent with other letters is lowercased first).
+#[derive(Debug)]
+pub(crate) struct AgentMatcher {
+    ac: Option<AhoCorasick>,
+    fragments: Vec<String>,
+}
+
+impl AgentMatcher {
+    fn new(extra: &[String]) -> AgentMatcher {
+        let mut fragments: Vec<String> = crate::policy::ATTACK_AGENTS
+            .iter()
+            .map(|f| f.to_string())
+            .chain(extra.iter().map(|f| f.trim().to_lowercase()))
+            .filter(|f| !f.is_empty())
+            .collect();
+        fragments.dedup();
+        let ac = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(&fragments)
+            .ok();
+        AgentMatcher { ac, fragments }
+    }
+
+    /// The first fragment found in `user_agent`, if any.
+    pub(crate) fn find(&self, user_agent: &str) -> Option<&str> {
+        let ac = self.ac.as_ref()?;
+        let m = if user_agent.is_ascii() {
+            ac.find(user_agent)
+        } else {
+            ac.find(&user_agent.to_lowercase())
+        }?;
+        self.fragments
+            .get(m.pattern().as_usize())
+            .map(String::as_str)
+    }
 }
 
 impl Compiled {
@@ -89,6 +132,7 @@ impl Compiled {
             }
         }
         Compiled {
+            attack_agents: AgentMatcher::new(&policy.events.attack_user_agents),
             vendor_by_org,
             lexicon: Lexicon::for_policy(&policy.lexicon),
             trusted_authserv_ids: policy

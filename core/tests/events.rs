@@ -568,7 +568,7 @@ fn snapshots_restore_and_reject_corruption() {
     assert!(Monitor::restore(&engine, &saved[..saved.len() / 2]).is_err());
     assert!(Monitor::restore(&engine, b"{\"format\":\"other\",\"version\":1}").is_err());
     let future = String::from_utf8(saved.clone()).expect("utf-8").replacen(
-        "\"version\":1",
+        "\"version\":2",
         "\"version\":99",
         1,
     );

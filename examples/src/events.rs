@@ -5,7 +5,12 @@ use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
 use mailrisk::events::adapters::{self, Input};
+use mailrisk::events::GeoDb;
 use mailrisk::{Engine, Lang, Monitor, Policy, Verdict};
 use serde::Serialize;
 
@@ -25,7 +30,8 @@ pub struct EventsArgs {
     audit: Option<PathBuf>,
     /// Format of the input: jsonl (mailrisk's event schema), m365 (Microsoft 365 audit log:
     /// JSON lines, ConvertTo-Json arrays, Purview or Export-Csv CSV), entra (Entra ID sign-in
-    /// logs), syslog (dovecot and Postfix SASL lines, syslog or journald), or the name of one of
+    /// logs), google (Google Workspace Reports API activities), syslog (dovecot and Postfix
+    /// SASL lines, syslog or journald), or the name of one of
     /// the policy's `[[events.mapping]]`. Detected when not given.
     #[arg(long, value_name = "FORMAT")]
     input: Option<String>,
@@ -36,6 +42,14 @@ pub struct EventsArgs {
     /// `events.work_hours.utc_offset`.
     #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
     syslog_utc_offset: Option<String>,
+    /// A MaxMind-format city or country database (GeoIP2/GeoLite2 City or Country, DB-IP,
+    /// ip-location-db): fills the place of logins whose log gives only the address.
+    #[arg(long, value_name = "FILE")]
+    geoip: Option<PathBuf>,
+    /// A MaxMind-format ASN database (GeoLite2 ASN, ip-location-db ASN): fills the AS number
+    /// and network name of logins whose log leaves them out.
+    #[arg(long, value_name = "FILE")]
+    asn_db: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
     format: Format,
@@ -103,7 +117,36 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
     })
 }
 
+/// The databases named by `--geoip` and `--asn-db`, or `None` without either.
+fn geo_db(args: &EventsArgs) -> Result<Option<GeoDb>, String> {
+    if args.geoip.is_none() && args.asn_db.is_none() {
+        return Ok(None);
+    }
+    let read = |p: &Path| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
+    let mut db = GeoDb::new();
+    if let Some(p) = &args.geoip {
+        db = db
+            .with_city(read(p)?)
+            .map_err(|e| format!("--geoip {}: {e}", p.display()))?;
+    }
+    if let Some(p) = &args.asn_db {
+        db = db
+            .with_asn(read(p)?)
+            .map_err(|e| format!("--asn-db {}: {e}", p.display()))?;
+    }
+    Ok(Some(db))
+}
+
+/// A line on standard error that does not break the progress bar.
+fn note(progress: &Option<ProgressBar>, line: String) {
+    match progress {
+        Some(bar) => bar.println(line),
+        None => eprintln!("{line}"),
+    }
+}
+
 pub fn run(args: EventsArgs, policy: Option<Policy>) -> Result<ExitCode, String> {
+    let geo = geo_db(&args)?;
     let policy = policy.unwrap_or_default();
     let lang = match args.lang {
         Some(LangArg::En) => Lang::En,
@@ -144,11 +187,13 @@ pub fn run(args: EventsArgs, policy: Option<Policy>) -> Result<ExitCode, String>
     let mut out = BufWriter::new(stdout.lock());
     let mut totals = report::Totals::default();
     let (mut events, mut skipped, mut unreadable) = (0usize, 0usize, 0usize);
+    let started = Instant::now();
+    let mut progress: Option<ProgressBar> = None;
     for path in &args.files {
         let text = match read_input(path) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("mailrisk: {e}");
+                note(&progress, format!("mailrisk: {e}"));
                 unreadable += 1;
                 continue;
             }
@@ -161,26 +206,58 @@ pub fn run(args: EventsArgs, policy: Option<Policy>) -> Result<ExitCode, String>
         ) {
             Ok(g) => g,
             Err(e) => {
-                eprintln!("mailrisk: {}: {e}", path.display());
+                note(&progress, format!("mailrisk: {}: {e}", path.display()));
                 unreadable += 1;
                 continue;
             }
         };
         if !got.skipped.is_empty() {
             skipped += got.skipped.len();
-            eprintln!(
-                "mailrisk: {}: {} record(s) could not be read as events ({}), for example:",
-                path.display(),
-                got.skipped.len(),
-                got.shape
+            note(
+                &progress,
+                format!(
+                    "mailrisk: {}: {} record(s) could not be read as events ({}), for example:",
+                    path.display(),
+                    got.skipped.len(),
+                    got.shape
+                ),
             );
             for s in got.skipped.iter().take(3) {
-                eprintln!("  line {}: {}", s.line, s.reason);
+                note(&progress, format!("  line {}: {}", s.line, s.reason));
             }
         }
-        for record in &got.events {
+        if let Some(bar) = &progress {
+            bar.set_length(bar.length().unwrap_or(0) + got.events.len() as u64);
+            bar.set_message(path.display().to_string());
+        }
+        let mut got = got;
+        let in_file = got.events.len();
+        for (done, record) in got.events.iter_mut().enumerate() {
+            if let Some(db) = &geo {
+                db.enrich(&mut record.event);
+            }
             let verdict = monitor.observe(&record.event);
             events += 1;
+            // A bar on long inputs (after a second, on a terminal), as `scan` has.
+            if done % 1024 == 0 {
+                if progress.is_none()
+                    && started.elapsed() > Duration::from_secs(1)
+                    && io::stderr().is_terminal()
+                {
+                    let bar = ProgressBar::new((events + in_file - done) as u64);
+                    bar.set_style(
+                        ProgressStyle::with_template(
+                            "{bar:30} {pos}/{len} events ({per_sec}, {eta} left) {wide_msg}",
+                        )
+                        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                    );
+                    bar.set_message(path.display().to_string());
+                    progress = Some(bar);
+                }
+                if let Some(bar) = &progress {
+                    bar.set_position(events as u64);
+                }
+            }
             if let Some(a) = audit.as_mut() {
                 a.append(&verdict)?;
             }
@@ -211,6 +288,9 @@ pub fn run(args: EventsArgs, policy: Option<Policy>) -> Result<ExitCode, String>
                 return Err(format!("cannot write output: {e}"));
             }
         }
+    }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
     }
     if matches!(args.format, Format::Table) {
         report::event_summary(&mut out, &totals, skipped + unreadable, lang)

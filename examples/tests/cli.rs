@@ -849,6 +849,76 @@ fn events_from_dovecot_and_entra_logs() {
 }
 
 #[test]
+fn events_from_google_workspace_reports() {
+    let o = run(&["events", "examples/events/google-activities.json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines = validated_lines(&stdout(&o));
+    assert_eq!(lines.len(), 13, "one verdict per activity event");
+    assert_eq!(lines[7]["event"]["kind"], "mfa_disabled");
+    assert!(lines[10]["findings"]
+        .as_array()
+        .is_some_and(|f| f.iter().any(|f| f["rule"] == "chain.account_takeover")));
+    let o = run(&[
+        "events",
+        "--input",
+        "google",
+        "--format",
+        "table",
+        "--lang",
+        "zh",
+        "examples/events/google-activities.json",
+    ]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("chain.account_takeover"));
+}
+
+#[test]
+fn events_places_and_networks_from_maxmind_databases() {
+    // The dovecot/Postfix log gives only addresses; the test databases (real .mmdb files
+    // written by mmdb-writer, read by the maxminddb crate) give AS numbers, so the spray
+    // is also seen from its network.
+    let args = [
+        "events",
+        "--syslog-year",
+        "2026",
+        "--syslog-utc-offset",
+        "+08:00",
+        "--geoip",
+        "examples/events/geo/test-city.mmdb",
+        "--asn-db",
+        "examples/events/geo/test-asn.mmdb",
+        "examples/events/mail-server.log",
+    ];
+    let o = run(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines = validated_lines(&stdout(&o));
+    let sources: Vec<String> = lines
+        .iter()
+        .flat_map(|l| l["findings"].as_array().cloned().unwrap_or_default())
+        .filter(|f| f["rule"] == "login.password_spray")
+        .map(|f| f["evidence"]["source"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(sources.iter().any(|s| s == "AS49981"), "{sources:?}");
+    // The failure that names no account (Postfix) is not one more sprayed account.
+    let spray_users: Vec<&str> = lines
+        .iter()
+        .flat_map(|l| l["findings"].as_array().into_iter().flatten())
+        .filter(|f| f["rule"] == "login.password_spray")
+        .filter_map(|f| f["evidence"]["users"].as_str())
+        .collect();
+    assert!(spray_users.iter().all(|u| *u == "3"), "{spray_users:?}");
+    // A file that is not a database is refused up front (exit 2), naming the flag.
+    let o = run(&[
+        "events",
+        "--geoip",
+        "README.md",
+        "examples/events/mail-server.log",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--geoip README.md"));
+}
+
+#[test]
 fn events_through_a_policy_mapping_with_chinese_columns() {
     let o = run(&[
         "events",

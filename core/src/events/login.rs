@@ -4,8 +4,8 @@
 use std::net::IpAddr;
 
 use super::state::{
-    push_bounded, Seen, SourceState, State, UserState, MAX_COUNTRY_LOGINS, MAX_FAILURES,
-    MAX_SOURCE_SUCCESSES,
+    push_bounded, Fix, Seen, Short, SourceKey, SourceState, State, UserState, MAX_COUNTRY_LOGINS,
+    MAX_FAILURES, MAX_SOURCE_SUCCESSES,
 };
 use super::{LoginEvent, LoginOutcome, ProviderRisk};
 use crate::compiled::Compiled;
@@ -13,48 +13,13 @@ use crate::policy::Events;
 use crate::rules;
 use crate::verdict::{Evidence, Findings};
 
-/// User-agent fragments of scripts, attack tools and password-grant (ROPC) clients,
-/// lowercase. Built in; the policy adds `events.attack_user_agents`.
-const ATTACK_AGENTS: &[&str] = &[
-    "python-requests",
-    "python-urllib",
-    "aiohttp",
-    "axios",
-    "go-http-client",
-    "curl/",
-    "wget/",
-    "powershell",
-    "aadinternals",
-    "bav2ropc",
-    "ropc",
-    "okhttp",
-    "node-fetch",
-    "libwww-perl",
-    "java/",
-    "scrapy",
-    "httpie",
-    "postmanruntime",
-    "hydra",
-    "mailsniper",
-];
-
 /// Source keys of an address: the IP itself (an IPv6 address by its /64) and, when known, the
 /// AS. Brute force counts per IP key; spray and success-after-attack use both.
 pub(crate) fn source_keys(
     ip: Option<IpAddr>,
     asn: Option<u32>,
-) -> (Option<String>, Option<String>) {
-    let ip_key = ip.map(|ip| match ip {
-        IpAddr::V4(v4) => v4.to_string(),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => v4.to_string(),
-            None => {
-                let s = v6.segments();
-                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-            }
-        },
-    });
-    (ip_key, asn.map(|a| format!("AS{a}")))
+) -> (Option<SourceKey>, Option<SourceKey>) {
+    (ip.map(SourceKey::of_ip), asn.map(SourceKey::As))
 }
 
 /// Great-circle distance in km (haversine, mean Earth radius 6371.0088 km).
@@ -76,20 +41,25 @@ fn in_networks(ip: Option<IpAddr>, nets: &[ipnetwork::IpNetwork]) -> bool {
     })
 }
 
-fn place(country: Option<&str>, city: Option<&str>) -> String {
+/// Writes "country / city" (or what of it is known, or `?`) into `out`.
+fn place(out: &mut String, country: Option<&str>, city: Option<&str>) {
     match (country, city) {
-        (Some(c), Some(city)) => format!("{c} / {city}"),
-        (Some(c), None) => c.to_string(),
-        (None, Some(city)) => city.to_string(),
-        (None, None) => "?".to_string(),
+        (Some(c), Some(city)) => {
+            out.push_str(c);
+            out.push_str(" / ");
+            out.push_str(city);
+        }
+        (Some(c), None) => out.push_str(c),
+        (None, Some(city)) => out.push_str(city),
+        (None, None) => out.push('?'),
     }
 }
 
-/// Scores one login and records it in the state. `user` is the lowercased account.
+/// Scores one login and records it in the state. `user` is the tag of the lowercased account.
 pub(crate) fn check(
     c: &Compiled,
     state: &mut State,
-    user: &str,
+    user: u64,
     e: &LoginEvent,
     out: &mut Findings<'_>,
 ) {
@@ -101,7 +71,7 @@ pub(crate) fn check(
     let users_seen = state.users.len();
 
     if let Some(ua) = &e.user_agent {
-        attack_tool(p, state_user(state, user, now), ua, trusted, out);
+        attack_tool(c, state_user(state, user, now), ua, trusted, out);
     }
     if let Some(risk) = e.provider_risk {
         match risk {
@@ -131,9 +101,10 @@ pub(crate) fn check(
 
     // Success: compare with the attacking sources, then with the user's own history.
     if !trusted {
-        success_after_attack(p, state, user, now, &e.id, [&ip_key, &as_key], out);
+        success_after_attack(p, state, user, now, [ip_key, as_key], out);
     }
-    let geo = e.geo.clone().unwrap_or_default();
+    let no_geo = super::Geo::default();
+    let geo = e.geo.as_ref().unwrap_or(&no_geo);
     let anonymous = e.ip_flags.tor || e.ip_flags.proxy || e.ip_flags.vpn;
     let placed = !(trusted || company_vpn || anonymous);
     if !trusted && !company_vpn {
@@ -163,7 +134,7 @@ pub(crate) fn check(
                 &rules::OUTSIDE_ALLOWED,
                 1.0,
                 Evidence::new()
-                    .with("country", country.clone())
+                    .with("country", country.as_str())
                     .with("allowed", p.allowed_countries.join(", ")),
             );
         }
@@ -189,55 +160,62 @@ pub(crate) fn check(
         }
     }
 
-    let device = e.device_id.clone().or_else(|| e.user_agent.clone());
+    let tags = state.tagger;
+    let device = e.device_id.as_deref().or(e.user_agent.as_deref());
     let seen = Seen {
         t: now,
-        id: e.id.clone(),
-        ip: e.ip,
-        country: geo.country.as_ref().map(|c| c.to_ascii_uppercase()),
-        city: geo.city.clone(),
+        src: ip_key.map_or(0, |k| tags.source32(k)),
+        country: geo.country.as_deref().map(Short::upper),
+        city: geo.city.as_deref().map_or(0, |c| tags.tag32(c)),
         lat: geo
             .lat
-            .filter(|v| v.is_finite() && (-90.0..=90.0).contains(v)),
+            .filter(|v| v.is_finite() && (-90.0..=90.0).contains(v))
+            .map(|v| v as f32),
         lon: geo
             .lon
-            .filter(|v| v.is_finite() && (-180.0..=180.0).contains(v)),
+            .filter(|v| v.is_finite() && (-180.0..=180.0).contains(v))
+            .map(|v| v as f32),
         accuracy_km: geo
             .accuracy_km
             .filter(|v| v.is_finite() && *v >= 0.0)
-            .unwrap_or(0.0),
+            .unwrap_or(0.0) as f32,
         asn: e.asn,
-        device,
+        device: device.map_or(0, |d| tags.tag32(d)),
         placed,
     };
+    let user_tag = user;
     // Colleagues are counted only for a country new to this user (the only time they matter).
-    let new_here = seen.country.as_ref().is_some_and(|country| {
-        state.users.get(user).is_some_and(|u| {
-            !u.history
+    let new_here = seen.country.is_some_and(|country| {
+        state
+            .users
+            .get(&user)
+            .is_some_and(|u| !u.history.iter().any(|s| s.country == Some(country)))
+    });
+    let colleagues = seen.country.filter(|_| new_here).map_or(0, |country| {
+        state.country_logins.get(&country).map_or(0, |q| {
+            let mut others: Vec<u64> = q
                 .iter()
-                .any(|s| s.country.as_ref() == Some(country))
+                .filter(|(t, u)| now - *t <= 30 * 86_400_000 && *u != user_tag)
+                .map(|(_, u)| *u)
+                .collect();
+            others.sort_unstable();
+            others.dedup();
+            others.len()
         })
     });
-    let colleagues = seen
-        .country
-        .as_ref()
-        .filter(|_| new_here)
-        .map_or(0, |country| {
-            state.country_logins.get(country).map_or(0, |q| {
-                let mut others: Vec<&str> = q
-                    .iter()
-                    .filter(|(t, u)| now - *t <= 30 * 86_400_000 && u != user)
-                    .map(|(_, u)| u.as_str())
-                    .collect();
-                others.sort_unstable();
-                others.dedup();
-                others.len()
-            })
-        });
     let u = state_user(state, user, now);
     if !trusted {
-        travel(p, u, &seen, out);
-        novelty(p, u, &seen, now, colleagues, e.network.as_deref(), out);
+        travel(p, u, &seen, geo.city.as_deref(), out);
+        novelty(
+            p,
+            u,
+            &seen,
+            now,
+            colleagues,
+            e.network.as_deref(),
+            device,
+            out,
+        );
     }
     if e.protocol.is_legacy() {
         let quiet = u
@@ -262,51 +240,59 @@ pub(crate) fn check(
         u.legacy_last = Some(now);
     }
     u.successes = u.successes.saturating_add(1);
-    push_bounded(&mut u.history, seen.clone(), p.history);
-    if let (Some(country), true) = (&seen.country, placed) {
-        let q = state.country_logins.entry(country.clone()).or_default();
-        push_bounded(q, (now, user.to_string()), MAX_COUNTRY_LOGINS);
+    if let (true, Some(lat), Some(lon)) = (placed, seen.lat, seen.lon) {
+        let fix = u.fix.get_or_insert_with(|| Fix {
+            t: now,
+            lat,
+            lon,
+            accuracy_km: seen.accuracy_km,
+            id: String::new(),
+            place: String::new(),
+        });
+        fix.t = now;
+        fix.lat = lat;
+        fix.lon = lon;
+        fix.accuracy_km = seen.accuracy_km;
+        fix.id.clear();
+        fix.id.push_str(&e.id);
+        fix.place.clear();
+        place(&mut fix.place, geo.country.as_deref(), geo.city.as_deref());
+    }
+    push_bounded(&mut u.history, seen, p.history);
+    if let (Some(country), true) = (seen.country, placed) {
+        let q = state.country_logins.entry(country).or_default();
+        push_bounded(q, (now, user_tag), MAX_COUNTRY_LOGINS);
     }
     for key in [ip_key, as_key].into_iter().flatten() {
         if let Some(s) = state.sources.get_mut(&key) {
-            push_bounded(
-                &mut s.successes,
-                (now, user.to_string(), e.id.clone()),
-                MAX_SOURCE_SUCCESSES,
-            );
+            push_bounded(&mut s.successes, (now, user_tag), MAX_SOURCE_SUCCESSES);
         } else if state.sources.len() < p.max_sources {
             let mut s = SourceState {
                 last: now,
                 ..SourceState::default()
             };
-            s.successes.push_back((now, user.to_string(), e.id.clone()));
+            s.successes.push_back((now, user_tag));
             state.sources.insert(key, s);
         }
     }
 }
 
 /// The user's state, created on first sight.
-pub(crate) fn state_user<'s>(state: &'s mut State, user: &str, now: i64) -> &'s mut UserState {
+pub(crate) fn state_user(state: &mut State, user: u64, now: i64) -> &mut UserState {
     let u = state
         .users
-        .entry(user.to_string())
+        .entry(user)
         .or_insert_with(|| UserState::new(now));
     u.last_seen = u.last_seen.max(now);
     u.first_seen = u.first_seen.min(now);
     u
 }
 
-fn attack_tool(p: &Events, u: &mut UserState, ua: &str, trusted: bool, out: &mut Findings<'_>) {
+fn attack_tool(c: &Compiled, u: &mut UserState, ua: &str, trusted: bool, out: &mut Findings<'_>) {
     if trusted {
         return;
     }
-    let lower = ua.to_lowercase();
-    let hit = ATTACK_AGENTS
-        .iter()
-        .copied()
-        .chain(p.attack_user_agents.iter().map(String::as_str))
-        .find(|frag| !frag.is_empty() && lower.contains(&frag.to_lowercase()));
-    if let Some(frag) = hit {
+    if let Some(frag) = c.attack_agents.find(ua) {
         if !u.tools_seen.iter().any(|t| t == frag) {
             if u.tools_seen.len() < 32 {
                 u.tools_seen.push(frag.to_string());
@@ -327,10 +313,10 @@ fn attack_tool(p: &Events, u: &mut UserState, ua: &str, trusted: bool, out: &mut
 fn failure(
     p: &Events,
     state: &mut State,
-    user: &str,
+    user: u64,
     now: i64,
-    ip_key: Option<String>,
-    as_key: Option<String>,
+    ip_key: Option<SourceKey>,
+    as_key: Option<SourceKey>,
     users_seen: usize,
     trusted: bool,
     out: &mut Findings<'_>,
@@ -344,21 +330,18 @@ fn failure(
                 .max(p.success_after_attack_minutes),
         );
     // Per user.
+    let user_tag = user;
     let u = state_user(state, user, now);
-    push_bounded(
-        &mut u.failures,
-        (now, ip_key.clone().unwrap_or_else(|| "-".into())),
-        MAX_FAILURES,
-    );
+    push_bounded(&mut u.failures, (now, ip_key), MAX_FAILURES);
     while u.failures.front().is_some_and(|(t, _)| now - *t > keep) {
         u.failures.pop_front();
     }
     let window = minute * i64::from(p.user_failure_minutes);
-    let recent: Vec<&String> = u
+    let recent: Vec<Option<SourceKey>> = u
         .failures
         .iter()
         .filter(|(t, _)| now - *t <= window && *t <= now)
-        .map(|(_, s)| s)
+        .map(|(_, s)| *s)
         .collect();
     let mut distinct = recent.clone();
     distinct.sort_unstable();
@@ -387,7 +370,7 @@ fn failure(
     } else {
         (users_seen / 10).max(3)
     };
-    let mut success_hit: Option<(String, String, String)> = None;
+    let mut success_hit: Option<(SourceKey, &str)> = None;
     for (key, is_ip) in [(ip_key, true), (as_key, false)] {
         let Some(key) = key else { continue };
         if !state.sources.contains_key(&key) && state.sources.len() >= p.max_sources {
@@ -395,9 +378,9 @@ fn failure(
                 s.last
             });
         }
-        let s = state.sources.entry(key.clone()).or_default();
+        let s = state.sources.entry(key).or_default();
         s.last = s.last.max(now);
-        push_bounded(&mut s.failures, (now, user.to_string()), MAX_FAILURES);
+        push_bounded(&mut s.failures, (now, user_tag), MAX_FAILURES);
         while s.failures.front().is_some_and(|(t, _)| now - *t > keep) {
             s.failures.pop_front();
         }
@@ -414,7 +397,7 @@ fn failure(
                         .with("kind", "guessing")
                         .with("failures", n.to_string())
                         .with("sources", "1")
-                        .with("source", key.clone())
+                        .with("source", key.to_string())
                         .with("minutes", p.source_failure_minutes.to_string()),
                 );
             }
@@ -426,7 +409,7 @@ fn failure(
                 &rules::PASSWORD_SPRAY,
                 1.0,
                 Evidence::new()
-                    .with("source", key.clone())
+                    .with("source", key.to_string())
                     .with("users", users.to_string())
                     .with("minutes", p.spray_minutes.to_string()),
             );
@@ -434,27 +417,18 @@ fn failure(
         if source_attack.is_some() || (is_ip && attacked) {
             // A success from this source logged before the failures.
             let window = minute * i64::from(p.success_after_attack_minutes);
-            if let Some((_, who, id)) = s
-                .successes
-                .iter()
-                .rev()
-                .find(|(t, _, _)| (now - *t).abs() <= window)
-            {
-                success_hit.get_or_insert((
-                    key.clone(),
-                    format!("{who} {id}"),
-                    source_attack.unwrap_or("brute_force").to_string(),
-                ));
+            if s.successes.iter().any(|(t, _)| (now - *t).abs() <= window) {
+                success_hit.get_or_insert((key, source_attack.unwrap_or("brute_force")));
             }
         }
     }
-    if let Some((source, _, attack)) = success_hit {
+    if let Some((source, attack)) = success_hit {
         let failures = state.sources.get(&source).map_or(0, |s| s.failures.len());
         out.add(
             &rules::SUCCESS_AFTER_ATTACK,
             1.0,
             Evidence::new()
-                .with("source", source)
+                .with("source", source.to_string())
                 .with("attack", attack)
                 .with("failures", failures.to_string()),
         );
@@ -464,43 +438,45 @@ fn failure(
 fn success_after_attack(
     p: &Events,
     state: &State,
-    user: &str,
+    user: u64,
     now: i64,
-    _id: &str,
-    keys: [&Option<String>; 2],
+    keys: [Option<SourceKey>; 2],
     out: &mut Findings<'_>,
 ) {
     let minute = 60_000i64;
     let window = minute * i64::from(p.success_after_attack_minutes);
-    let known_source = |key: &str| {
-        state.users.get(user).is_some_and(|u| {
-            u.history.iter().any(|s| {
-                let (ip, asn) = source_keys(s.ip, s.asn);
-                ip.as_deref() == Some(key) || asn.as_deref() == Some(key)
+    let known_source = |key: SourceKey| {
+        let tag = state.tagger.source32(key);
+        state.users.get(&user).is_some_and(|u| {
+            u.history.iter().any(|s| match key {
+                SourceKey::As(n) => s.asn == Some(n),
+                _ => s.src == tag,
             })
         })
     };
+    let user_tag = user;
     for key in keys.into_iter().flatten() {
-        let Some(s) = state.sources.get(key) else {
+        let Some(s) = state.sources.get(&key) else {
             continue;
         };
-        let recent: Vec<&(i64, String)> = s
+        let recent: Vec<&(i64, u64)> = s
             .failures
             .iter()
             .filter(|(t, _)| (now - *t).abs() <= window)
             .collect();
-        let mut users: Vec<&str> = recent.iter().map(|(_, u)| u.as_str()).collect();
+        let mut users: Vec<u64> = recent.iter().map(|(_, u)| *u).filter(|u| *u != 0).collect();
         users.sort_unstable();
         users.dedup();
         let spray = users.len() >= 2 && recent.len() >= 3;
-        let guessed = recent.iter().filter(|(_, u)| u == user).count() >= p.user_failures as usize
+        let guessed = recent.iter().filter(|(_, u)| *u == user_tag).count()
+            >= p.user_failures as usize
             && !known_source(key);
         if spray || guessed {
             out.add(
                 &rules::SUCCESS_AFTER_ATTACK,
                 1.0,
                 Evidence::new()
-                    .with("source", key.clone())
+                    .with("source", key.to_string())
                     .with(
                         "attack",
                         if spray {
@@ -516,25 +492,20 @@ fn success_after_attack(
     }
 }
 
-fn travel(p: &Events, u: &UserState, now: &Seen, out: &mut Findings<'_>) {
+fn travel(p: &Events, u: &UserState, now: &Seen, city: Option<&str>, out: &mut Findings<'_>) {
     if !now.placed {
         return;
     }
-    let (Some(lat), Some(lon)) = (now.lat, now.lon) else {
+    let (Some(lat), Some(lon), Some(prev)) = (now.lat, now.lon, u.fix.as_ref()) else {
         return;
     };
-    let Some(prev) = u
-        .history
-        .iter()
-        .rev()
-        .find(|s| s.placed && s.lat.is_some() && s.lon.is_some())
-    else {
-        return;
-    };
-    let (Some(plat), Some(plon)) = (prev.lat, prev.lon) else {
-        return;
-    };
-    let km = haversine_km(plat, plon, lat, lon) - prev.accuracy_km - now.accuracy_km;
+    let km = haversine_km(
+        f64::from(prev.lat),
+        f64::from(prev.lon),
+        f64::from(lat),
+        f64::from(lon),
+    ) - f64::from(prev.accuracy_km)
+        - f64::from(now.accuracy_km);
     if km < p.travel_min_km {
         return;
     }
@@ -550,12 +521,14 @@ fn travel(p: &Events, u: &UserState, now: &Seen, out: &mut Findings<'_>) {
         .filter(|s| s.country.is_some() && s.country == now.country)
         .count()
         >= 3;
+    let mut to = String::new();
+    place(&mut to, now.country.as_ref().map(Short::as_str), city);
     out.add(
         &rules::IMPOSSIBLE_TRAVEL,
         if usual { 0.5 } else { 1.0 },
         Evidence::new()
-            .with("from", place(prev.country.as_deref(), prev.city.as_deref()))
-            .with("to", place(now.country.as_deref(), now.city.as_deref()))
+            .with("from", prev.place.clone())
+            .with("to", to)
             .with("km", format!("{km:.0}"))
             .with("kmh", format!("{kmh:.0}"))
             .with("minutes", format!("{minutes:.0}"))
@@ -571,21 +544,18 @@ fn novelty(
     t: i64,
     colleagues: usize,
     network: Option<&str>,
+    device: Option<&str>,
     out: &mut Findings<'_>,
 ) {
     if !u.learned(t, p.learning_logins, p.learning_days) || u.history.is_empty() {
         return;
     }
-    if let (Some(country), true) = (&now.country, now.placed) {
-        if !u
-            .history
-            .iter()
-            .any(|s| s.country.as_ref() == Some(country))
-        {
+    if let (Some(country), true) = (now.country, now.placed) {
+        if !u.history.iter().any(|s| s.country == Some(country)) {
             let mut known: Vec<&str> = u
                 .history
                 .iter()
-                .filter_map(|s| s.country.as_deref())
+                .filter_map(|s| s.country.as_ref().map(Short::as_str))
                 .collect();
             known.sort_unstable();
             known.dedup();
@@ -593,7 +563,7 @@ fn novelty(
                 &rules::NEW_COUNTRY,
                 if colleagues >= 3 { 0.4 } else { 1.0 },
                 Evidence::new()
-                    .with("country", country.clone())
+                    .with("country", country.as_str())
                     .with(
                         "known",
                         if known.is_empty() {
@@ -620,9 +590,9 @@ fn novelty(
             );
         }
     }
-    if let Some(device) = &now.device {
-        if !u.history.iter().any(|s| s.device.as_ref() == Some(device))
-            && u.history.iter().any(|s| s.device.is_some())
+    if let (Some(device), true) = (device, now.device != 0) {
+        if !u.history.iter().any(|s| s.device == now.device)
+            && u.history.iter().any(|s| s.device != 0)
         {
             let shown: String = device.chars().take(120).collect();
             out.add(
@@ -657,9 +627,15 @@ mod tests {
         let a = source_keys(Some("2001:db8:1:2::5".parse().expect("ip")), Some(4134));
         let b = source_keys(Some("2001:db8:1:2:ffff::1".parse().expect("ip")), None);
         assert_eq!(a.0, b.0);
-        assert_eq!(a.0.as_deref(), Some("2001:db8:1:2::/64"));
-        assert_eq!(a.1.as_deref(), Some("AS4134"));
+        assert_eq!(
+            a.0.map(|k| k.to_string()).as_deref(),
+            Some("2001:db8:1:2::/64")
+        );
+        assert_eq!(a.1.map(|k| k.to_string()).as_deref(), Some("AS4134"));
         let mapped = source_keys(Some("::ffff:203.0.113.9".parse().expect("ip")), None);
-        assert_eq!(mapped.0.as_deref(), Some("203.0.113.9"));
+        assert_eq!(
+            mapped.0.map(|k| k.to_string()).as_deref(),
+            Some("203.0.113.9")
+        );
     }
 }

@@ -150,7 +150,7 @@ pub(crate) fn outside_targets(c: &Compiled, targets: &[String]) -> Vec<String> {
 pub(crate) fn check(
     c: &Compiled,
     state: &mut State,
-    mailbox: &str,
+    (mailbox, uid): (&str, u64),
     e: &AccountEvent,
     risky: Option<&str>,
     out: &mut Findings<'_>,
@@ -264,7 +264,7 @@ pub(crate) fn check(
         | AccountEventKind::ItemsDeleted
         | AccountEventKind::ItemsAccessed => {
             let now = e.time.unix_millis();
-            if let Some(u) = state.users.get_mut(mailbox) {
+            if let Some(u) = state.users.get_mut(&uid) {
                 volume(c, u, e, now, out);
             }
         }
@@ -306,8 +306,17 @@ fn forwarding(
             .with("via", via)
             .with("keeps_copy", keeps),
     );
+    let now = state
+        .users
+        .get(&state.tagger.tag(mailbox))
+        .map_or(0, |u| u.last_seen);
     for t in targets {
-        let boxes = state.forward_targets.entry(t.clone()).or_default();
+        if !state.forward_targets.contains_key(t.as_str()) {
+            let cap = c.policy.events.max_sources.saturating_sub(1);
+            super::state::evict(&mut state.forward_targets, cap, |(last, _)| *last);
+        }
+        let (last, boxes) = state.forward_targets.entry_ref(t.as_str()).or_default();
+        *last = (*last).max(now);
         if !boxes.iter().any(|b| b == mailbox) {
             if boxes.len() >= MAX_FORWARDERS {
                 boxes.remove(0);

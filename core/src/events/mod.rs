@@ -17,6 +17,8 @@
 //! ```
 
 pub mod adapters;
+#[cfg(feature = "geoip")]
+mod geoip;
 mod login;
 mod mailbox;
 mod monitor;
@@ -28,6 +30,8 @@ use std::net::IpAddr;
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "geoip")]
+pub use geoip::{GeoDb, GeoError, GeoLookup};
 pub use monitor::{Monitor, StateError};
 pub use time::{parse_utc_offset, Timestamp};
 
@@ -90,6 +94,17 @@ impl LoginOutcome {
             LoginOutcome::LockedOut => "locked_out",
             LoginOutcome::Blocked => "blocked",
             LoginOutcome::MfaDenied => "mfa_denied",
+        }
+    }
+
+    /// The kind an event verdict's summary gives a login: `login_success`, `login_failure` …
+    pub(crate) fn summary_kind(self) -> &'static str {
+        match self {
+            LoginOutcome::Success => "login_success",
+            LoginOutcome::Failure => "login_failure",
+            LoginOutcome::LockedOut => "login_locked_out",
+            LoginOutcome::Blocked => "login_blocked",
+            LoginOutcome::MfaDenied => "login_mfa_denied",
         }
     }
 
@@ -548,6 +563,7 @@ mod tests {
                 json(serde_json::to_value(o).expect("json")).as_deref(),
                 Some(o.as_str())
             );
+            assert_eq!(o.summary_kind(), format!("login_{}", o.as_str()));
         }
         for p in [
             Protocol::Web,

@@ -84,7 +84,7 @@ struct Snapshot {
 }
 
 const SNAPSHOT_FORMAT: &str = "mailrisk-monitor";
-const SNAPSHOT_VERSION: u32 = 1;
+const SNAPSHOT_VERSION: u32 = 2;
 
 /// A snapshot that cannot be restored.
 #[derive(Debug, thiserror::Error)]
@@ -117,34 +117,44 @@ impl Monitor {
     pub fn observe(&mut self, event: &Event) -> Verdict {
         let c = Arc::clone(&self.compiled);
         let p = &c.policy.events;
-        let user = event.user().trim().to_lowercase();
+        let user = user_key(event.user());
+        let user = user.as_ref();
+        // A failure whose log names no account (Postfix's "SASL LOGIN authentication
+        // failed") is user 0: it counts for its source, never as one more sprayed account.
+        let uid = if user.is_empty() || user == "unknown" {
+            0
+        } else {
+            self.state.tagger.tag(user)
+        };
         let time = event.time();
         let now = time.unix_millis();
         let mut summary = EventSummary {
             id: event.id().to_string(),
-            user: user.clone(),
+            user: user.to_string(),
             time: time.to_string(),
             kind: match event {
-                Event::Login(e) => format!("login_{}", e.outcome.as_str()),
-                Event::Account(e) => e.kind.as_str().to_string(),
-            },
+                Event::Login(e) => e.outcome.summary_kind(),
+                Event::Account(e) => e.kind.as_str(),
+            }
+            .to_string(),
             duplicate: false,
         };
         let mut findings = Findings::new(&c.settings);
-        if !self.state.seen.insert(event.id(), p.max_event_ids) {
+        let tag = self.state.tagger.tag(event.id());
+        if !self.state.seen.insert(tag, p.max_event_ids) {
             summary.duplicate = true;
             return Verdict::build(findings.finish(), &c.policy.scoring, None).with_event(summary);
         }
-        if !self.state.users.contains_key(&user) {
+        if !self.state.users.contains_key(&uid) {
             evict(&mut self.state.users, p.max_users.saturating_sub(1), |u| {
                 u.last_seen
             });
         }
         let window = i64::from(p.chain_hours) * 3_600_000;
         match event {
-            Event::Login(e) => login::check(&c, &mut self.state, &user, e, &mut findings),
+            Event::Login(e) => login::check(&c, &mut self.state, uid, e, &mut findings),
             Event::Account(e) => {
-                let u = login::state_user(&mut self.state, &user, now);
+                let u = login::state_user(&mut self.state, uid, now);
                 let risky = u
                     .risky_logins
                     .iter()
@@ -154,7 +164,7 @@ impl Monitor {
                 mailbox::check(
                     &c,
                     &mut self.state,
-                    &user,
+                    (user, uid),
                     e,
                     risky.as_deref(),
                     &mut findings,
@@ -176,7 +186,7 @@ impl Monitor {
             })
         };
         let mut list = list;
-        let u = login::state_user(&mut self.state, &user, now);
+        let u = login::state_user(&mut self.state, uid, now);
         // Only an event that is itself a step (a risky login or a takeover change) reports
         // the chain; the account's other events do not repeat it.
         let is_step = match event {
@@ -211,7 +221,7 @@ impl Monitor {
     /// `chain.account_takeover` naming all three; otherwise it has no findings.
     pub fn observe_message(&mut self, user: &str, verdict: &Verdict, time: Timestamp) -> Verdict {
         let c = Arc::clone(&self.compiled);
-        let user = user.trim().to_lowercase();
+        let user = user_key(user).into_owned();
         let now = time.unix_millis();
         let window = i64::from(c.policy.events.chain_hours) * 3_600_000;
         let id = verdict
@@ -234,7 +244,8 @@ impl Monitor {
         let mut findings = Findings::new(&c.settings);
         let mut floor = Level::None;
         if !payment.is_empty() {
-            if let Some(u) = self.state.users.get_mut(&user) {
+            let uid = self.state.tagger.tag(&user);
+            if let Some(u) = self.state.users.get_mut(&uid) {
                 let step = Step {
                     t: now,
                     id,
@@ -308,6 +319,19 @@ impl Monitor {
     /// [`EventError`] when the text is not an event of the schema.
     pub fn observe_json(&mut self, json: &str) -> Result<Verdict, EventError> {
         Ok(self.observe(&json.parse::<Event>()?))
+    }
+}
+
+/// The account as the state keys it: trimmed and lowercased, borrowed when it already is.
+fn user_key(user: &str) -> std::borrow::Cow<'_, str> {
+    let user = user.trim();
+    if user
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        std::borrow::Cow::Owned(user.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(user)
     }
 }
 

@@ -177,14 +177,33 @@ impl fmt::Display for Timestamp {
         let secs = self.0.div_euclid(1_000);
         let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
         let rem = secs.rem_euclid(86_400);
-        write!(
-            f,
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-            rem / 3_600,
-            rem % 3_600 / 60,
-            rem % 60,
-            self.0.rem_euclid(1_000)
-        )
+        if !(0..=9999).contains(&y) {
+            return write!(
+                f,
+                "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+                rem / 3_600,
+                rem % 3_600 / 60,
+                rem % 60,
+                self.0.rem_euclid(1_000)
+            );
+        }
+        // The common case written digit by digit: every event verdict carries its time, and
+        // the formatting machinery cost more than scoring a quiet login.
+        let mut b = *b"0000-00-00T00:00:00.000Z";
+        let mut put = |at: usize, width: usize, mut v: i64| {
+            for i in (at..at + width).rev() {
+                b[i] = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+        };
+        put(0, 4, y);
+        put(5, 2, m);
+        put(8, 2, d);
+        put(11, 2, rem / 3_600);
+        put(14, 2, rem % 3_600 / 60);
+        put(17, 2, rem % 60);
+        put(20, 3, self.0.rem_euclid(1_000));
+        f.write_str(std::str::from_utf8(&b).map_err(|_| fmt::Error)?)
     }
 }
 

@@ -71,7 +71,8 @@ pub struct Events {
     pub max_users: usize,
     /// Sources (IPs, /64s, ASNs) with recent failures kept at most. Default 100,000.
     pub max_sources: usize,
-    /// Event ids remembered to drop duplicates. Default 200,000.
+    /// Event ids remembered to drop duplicates: at most this many, and always the last half
+    /// of it. Default 200,000.
     pub max_event_ids: usize,
     /// Column mappings for login logs of other products (CSV or JSON lines), so that a
     /// company can import what its mail provider's admin console exports (`mailrisk events
@@ -219,3 +220,28 @@ impl WorkHours {
         crate::events::parse_utc_offset(&self.utc_offset)
     }
 }
+
+/// User-agent fragments of scripts, attack tools and password-grant (ROPC) clients,
+/// lowercase. Built in; the policy adds `events.attack_user_agents`.
+pub(crate) const ATTACK_AGENTS: &[&str] = &[
+    "python-requests",
+    "python-urllib",
+    "aiohttp",
+    "axios",
+    "go-http-client",
+    "curl/",
+    "wget/",
+    "powershell",
+    "aadinternals",
+    "bav2ropc",
+    "ropc",
+    "okhttp",
+    "node-fetch",
+    "libwww-perl",
+    "java/",
+    "scrapy",
+    "httpie",
+    "postmanruntime",
+    "hydra",
+    "mailsniper",
+];

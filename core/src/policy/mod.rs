@@ -18,6 +18,7 @@ mod events;
 
 pub use crate::domain::brands::BrandCategory;
 use crate::vocab::{Action, Lang, Level};
+pub(crate) use events::ATTACK_AGENTS;
 pub use events::{EventMapping, Events, WorkHours, MAPPING_OUTCOMES, MAPPING_PROTOCOLS};
 
 /// The commented TOML rendering of the default policy.

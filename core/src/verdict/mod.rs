@@ -175,6 +175,9 @@ impl<'a> Findings<'a> {
     /// level the composites
     /// raise the verdict to (`Level::None` when none matched).
     pub(crate) fn finish(mut self) -> (Vec<Finding>, Level) {
+        if self.list.is_empty() {
+            return (self.list, Level::None);
+        }
         composite::discount(&mut self.list);
         let mut floor = Level::None;
         for (c, evidence) in composite::matches(&self.list) {

@@ -16,13 +16,7 @@ use crate::events::{
     AccountEvent, AccountEventKind, Event, InboxRule, LoginEvent, LoginOutcome, Protocol, Timestamp,
 };
 
-/// What a record became.
-pub(crate) enum Mapped {
-    /// An event the detectors know.
-    Event(Event),
-    /// An operation with no detector (`FileAccessed` …), kept as an `other` account event.
-    Other(Event),
-}
+use super::Mapped;
 
 /// A string field by the first of `names` present (case-insensitive keys).
 fn field<'v>(v: &'v Value, names: &[&str]) -> Option<&'v str> {

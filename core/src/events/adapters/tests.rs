@@ -348,3 +348,120 @@ fn mappings_are_validated_with_paths() {
         );
     }
 }
+
+const GOOGLE: &str = include_str!("../../../../examples/events/google-activities.json");
+
+#[test]
+fn google_workspace_activities_in_every_shape() {
+    let page = read(GOOGLE, None).expect("page");
+    assert_eq!((page.input, page.shape), (Input::Google, "json array"));
+    assert!(page.skipped.is_empty(), "{:?}", page.skipped);
+    // The same activities as a bare JSON array and as JSON lines.
+    let v: Value = serde_json::from_str(GOOGLE).expect("json");
+    let items = v["items"].as_array().expect("items").clone();
+    let array = read(&Value::Array(items.clone()).to_string(), None).expect("array");
+    let lines: String = items.iter().map(|i| i.to_string() + "\n").collect();
+    let jsonl = read(&lines, Some(Input::Google)).expect("jsonl");
+    assert_eq!(summary(&array), summary(&page));
+    assert_eq!(summary(&jsonl), summary(&page));
+    assert_eq!(read(&lines, None).expect("detected").input, Input::Google);
+
+    let kinds: Vec<String> = summary(&page).into_iter().map(|(_, _, k)| k).collect();
+    assert_eq!(
+        kinds,
+        [
+            "login Success",
+            "other",
+            "login Failure",
+            "login Failure",
+            "login Failure",
+            "login Failure",
+            "login Success",
+            "mfa_disabled",
+            "recovery_changed",
+            "forwarding_set",
+            "app_consent",
+            "password_changed",
+            "recovery_changed",
+        ]
+    );
+    let ev = |i: usize| &page.events[i].event;
+    let Event::Login(l) = ev(6) else {
+        panic!("login")
+    };
+    assert_eq!(l.provider_risk, Some(super::super::ProviderRisk::Medium));
+    assert_eq!(l.ip, "41.58.3.7".parse().ok());
+    assert_eq!(l.auth_method.as_deref(), Some("google_password"));
+    assert_eq!(l.operation.as_deref(), Some("login:login_success"));
+    let Event::Account(fwd) = ev(9) else {
+        panic!("account")
+    };
+    assert_eq!(fwd.forward_to, ["li.wei.acme.trade@gmail.com"]);
+    let Event::Account(consent) = ev(10) else {
+        panic!("account")
+    };
+    assert_eq!(consent.target.as_deref(), Some("Mail Backup Pro"));
+    assert_eq!(
+        consent.settings.get("scope").map(String::as_str),
+        Some("https://mail.google.com/")
+    );
+    // An admin's change: the subject is USER_EMAIL, the admin is the actor; two events in
+    // one activity get their position in the id.
+    let Event::Account(admin) = ev(12) else {
+        panic!("account")
+    };
+    assert_eq!(admin.mailbox, "li.wei@acme-trade.com");
+    assert_eq!(admin.actor.as_deref(), Some("it.admin@acme-trade.com"));
+    assert_eq!(admin.target.as_deref(), Some("+86 138 0013 8000"));
+    assert!(admin.id.ends_with(":1") && ev(11).id().ends_with(":0"));
+    assert!(page.events[1].other, "logout has no detector");
+
+    // Records that cannot be read are reported, not dropped.
+    let bad = r#"[{"kind": "admin#reports#activity", "id": {"applicationName": "login",
+        "uniqueQualifier": "1"}, "actor": {"email": "a@b.c"}, "events": [{"name": "login_success"}]},
+        {"kind": "admin#reports#activity", "id": {"applicationName": "login",
+        "uniqueQualifier": "2", "time": "2026-11-02T01:02:11Z"}, "events": [{"name": "login_success"}]}]"#;
+    let got = read(bad, None).expect("read");
+    assert_eq!(got.events.len(), 0);
+    assert_eq!(got.skipped.len(), 2);
+    assert!(
+        got.skipped[0].reason.contains("id.time"),
+        "{:?}",
+        got.skipped
+    );
+    assert!(
+        got.skipped[1].reason.contains("actor.email"),
+        "{:?}",
+        got.skipped
+    );
+}
+
+#[test]
+fn the_monitor_finds_the_takeover_in_google_activities() {
+    let engine = Engine::default();
+    let mut m = Monitor::new(&engine);
+    let got = read(GOOGLE, None).expect("page");
+    let verdicts: Vec<_> = got.events.iter().map(|r| m.observe(&r.event)).collect();
+    assert!(verdicts[5].has("login.password_spray"));
+    assert!(verdicts[7].has("account.mfa_disabled"));
+    assert!(verdicts[9].has("mailbox.external_forwarding"));
+    let chain = verdicts[10]
+        .findings()
+        .iter()
+        .find(|f| f.id() == "chain.account_takeover")
+        .expect("chain");
+    let changes = chain.evidence().get("changes").unwrap_or("");
+    for step in [
+        "2sv",
+        "account.recovery_changed",
+        "mailbox.external_forwarding",
+    ] {
+        let id_or_rule = match step {
+            "2sv" => "google:user_accounts:-7301158812239400302",
+            s => s,
+        };
+        assert!(changes.contains(id_or_rule), "{changes}");
+    }
+    // The quiet start: an ordinary sign-in and a logout.
+    assert!(verdicts[0].findings().is_empty() && verdicts[1].findings().is_empty());
+}
