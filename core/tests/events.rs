@@ -710,3 +710,179 @@ fn a_whole_takeover_story_is_one_chain() {
         .findings()
         .is_empty());
 }
+
+#[test]
+fn relays_and_satellite_networks_are_not_travel() {
+    let engine = Engine::new(Policy::from_toml_str("[events]\nrelay_asns = [64500]\n").expect("p"))
+        .expect("engine");
+    let mut m = Monitor::new(&engine);
+    trained(&mut m, "u@acme-trade.com");
+    let t = T0 + 15 * DAY;
+    // Starlink (built in) puts the user in the US an hour after Shanghai; a relay the policy
+    // names puts them in Germany.
+    for (i, (asn, country, lat, lon)) in [(14593, "US", 40.7, -74.0), (64500, "DE", 52.5, 13.4)]
+        .into_iter()
+        .enumerate()
+    {
+        let mut e = login(
+            &format!("relay{i}"),
+            t + i as i64 * HOUR,
+            "u@acme-trade.com",
+            "198.51.100.9",
+            country,
+            lat,
+            lon,
+        );
+        e.asn = Some(asn);
+        let v = m.observe(&Event::Login(e));
+        assert!(
+            !v.has("login.impossible_travel") && !v.has("login.new_country"),
+            "{asn}: {:?}",
+            ids(&v)
+        );
+    }
+    // The same jump without a relay is travel: Shanghai, then London an hour later.
+    m.observe(&Event::Login(login(
+        "home",
+        t + 2 * HOUR,
+        "u@acme-trade.com",
+        "58.32.0.1",
+        "CN",
+        31.23,
+        121.47,
+    )));
+    let v = m.observe(&Event::Login(login(
+        "direct",
+        t + 3 * HOUR,
+        "u@acme-trade.com",
+        "81.2.69.160",
+        "GB",
+        51.5,
+        -0.1,
+    )));
+    assert!(v.has("login.impossible_travel"), "{:?}", ids(&v));
+}
+
+#[test]
+fn one_session_from_two_networks_within_seconds() {
+    let engine = engine();
+    let mut m = Monitor::new(&engine);
+    let session = |id: &str, t: i64, ip: &str, asn: u32| {
+        let mut e = login(id, t, "s@acme-trade.com", ip, "CN", 31.23, 121.47);
+        e.asn = Some(asn);
+        e.session_id = Some("Qk3nLm1".into());
+        Event::Login(e)
+    };
+    assert!(m
+        .observe(&session("s1", T0, "58.32.17.90", 4812))
+        .findings()
+        .is_empty());
+    // The same session 20 s later from a hosting network: a replayed cookie.
+    let v = m.observe(&session("s2", T0 + 20_000, "45.9.20.11", 49981));
+    let f = v
+        .findings()
+        .iter()
+        .find(|f| f.id() == "login.session_ip_change")
+        .expect("session moved");
+    assert_eq!(f.evidence().get("previous_ip"), Some("58.32.17.90"));
+    assert_eq!(f.evidence().get("seconds"), Some("20"));
+    assert_eq!(f.evidence().get("previous_event"), Some("s1"));
+    // Quiet: a new address in the same network; the same move after the window; another
+    // session.
+    let mut quiet = Monitor::new(&engine);
+    quiet.observe(&session("q1", T0, "58.32.17.90", 4812));
+    let v = quiet.observe(&session("q2", T0 + 10_000, "58.32.99.1", 4812));
+    assert!(!v.has("login.session_ip_change"), "{:?}", ids(&v));
+    let v = quiet.observe(&session("q3", T0 + 10 * 60_000, "45.9.20.11", 49981));
+    assert!(!v.has("login.session_ip_change"), "{:?}", ids(&v));
+    let mut other = login(
+        "q4",
+        T0 + 10 * 60_000 + 5_000,
+        "s@acme-trade.com",
+        "58.32.17.90",
+        "CN",
+        31.23,
+        121.47,
+    );
+    other.session_id = Some("another".into());
+    let v = quiet.observe(&Event::Login(other));
+    assert!(!v.has("login.session_ip_change"), "{:?}", ids(&v));
+}
+
+#[test]
+fn hidden_rule_names_transport_rules_and_sieve_redirects() {
+    let engine = engine();
+    let mut m = Monitor::new(&engine);
+    // A rule name made of a NUL byte (written through MAPI, invisible in Outlook) or of
+    // zero-width characters is as suspicious as one made of punctuation.
+    for (i, name) in ["\u{0}", "\u{200b}\u{200b}x\u{200b}", "R\u{0}ule"]
+        .iter()
+        .enumerate()
+    {
+        let v = m.observe(&rule_event(
+            &format!("n{i}"),
+            T0,
+            "a@acme-trade.com",
+            InboxRule {
+                name: Some((*name).into()),
+                mark_as_read: true,
+                ..InboxRule::default()
+            },
+        ));
+        let f = v
+            .findings()
+            .iter()
+            .find(|f| f.id() == "mailbox.hiding_rule")
+            .expect("hiding");
+        assert_eq!(f.evidence().get("suspicious_name"), Some("yes"), "{name:?}");
+    }
+    let v = m.observe(&rule_event(
+        "n9",
+        T0,
+        "a@acme-trade.com",
+        InboxRule {
+            name: Some("Read receipts".into()),
+            mark_as_read: true,
+            ..InboxRule::default()
+        },
+    ));
+    let f = v
+        .findings()
+        .iter()
+        .find(|f| f.id() == "mailbox.hiding_rule");
+    assert_eq!(
+        f.and_then(|f| f.evidence().get("suspicious_name")),
+        Some("no")
+    );
+    // An Exchange transport rule redirecting one mailbox's mail outside.
+    let jsonl = r#"{"CreationTime":"2026-11-02T03:00:00","Id":"tr1","Operation":"New-TransportRule","UserId":"admin@acme-trade.com","ClientIP":"41.58.3.7","Parameters":[{"Name":"Name","Value":"Archive"},{"Name":"SentTo","Value":"finance@acme-trade.com"},{"Name":"RedirectMessageTo","Value":"books.acme@outlook.com"}]}"#;
+    let got = mailrisk::events::adapters::read(jsonl, None).expect("m365");
+    let Event::Account(e) = &got.events[0].event else {
+        panic!("account")
+    };
+    assert_eq!(e.mailbox, "finance@acme-trade.com");
+    assert_eq!(e.actor.as_deref(), Some("admin@acme-trade.com"));
+    assert_eq!(e.keep_copy, Some(false));
+    let v = m.observe(&got.events[0].event);
+    let f = v
+        .findings()
+        .iter()
+        .find(|f| f.id() == "mailbox.external_forwarding")
+        .expect("forwarding");
+    assert_eq!(f.evidence().get("via"), Some("transport_rule"));
+    assert_eq!(f.evidence().get("keeps_copy"), Some("no"));
+    // A Sieve redirect logged by dovecot's LMTP.
+    let log = "2026-11-02T09:31:07.412345+08:00 mail dovecot: lmtp(wang.fang@acme-trade.com)<31544><Kq1yBbH4ZmV4ewAA>: sieve: msgid=<a1@partner.example>: forwarded to <wang.fang.acme@gmail.com>\n";
+    let got = mailrisk::events::adapters::read(log, None).expect("syslog");
+    let v = m.observe(&got.events[0].event);
+    let f = v
+        .findings()
+        .iter()
+        .find(|f| f.id() == "mailbox.external_forwarding")
+        .expect("sieve");
+    assert_eq!(f.evidence().get("via"), Some("sieve_redirect"));
+    assert!(f
+        .evidence()
+        .get("targets")
+        .is_some_and(|t| t == "wang.fang.acme@gmail.com"));
+}

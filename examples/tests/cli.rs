@@ -822,11 +822,16 @@ fn events_from_dovecot_and_entra_logs() {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let lines = validated_lines(&stdout(&o));
-    assert_eq!(lines.len(), 7);
+    assert_eq!(lines.len(), 8);
     assert_eq!(lines[0]["event"]["time"], "2026-11-02T01:02:11.000Z");
     assert!(lines[6]["findings"]
         .as_array()
         .is_some_and(|f| f.iter().any(|f| f["rule"] == "login.success_after_attack")));
+    // The Sieve redirect after the sprayed login closes the chain.
+    assert_eq!(lines[7]["event"]["kind"], "forwarding_set");
+    assert!(lines[7]["findings"]
+        .as_array()
+        .is_some_and(|f| f.iter().any(|f| f["rule"] == "chain.account_takeover")));
     let o = run(&[
         "events",
         "--format",

@@ -4,8 +4,8 @@
 use std::net::IpAddr;
 
 use super::state::{
-    push_bounded, Fix, Seen, Short, SourceKey, SourceState, State, UserState, MAX_COUNTRY_LOGINS,
-    MAX_FAILURES, MAX_SOURCE_SUCCESSES,
+    push_bounded, Fix, Seen, Short, SourceKey, SourceState, State, Tagger, UserState,
+    MAX_COUNTRY_LOGINS, MAX_FAILURES, MAX_SOURCE_SUCCESSES,
 };
 use super::{LoginEvent, LoginOutcome, ProviderRisk};
 use crate::compiled::Compiled;
@@ -106,7 +106,11 @@ pub(crate) fn check(
     let no_geo = super::Geo::default();
     let geo = e.geo.as_ref().unwrap_or(&no_geo);
     let anonymous = e.ip_flags.tor || e.ip_flags.proxy || e.ip_flags.vpn;
-    let placed = !(trusted || company_vpn || anonymous);
+    // Private relays and satellite networks say nothing of where the user is.
+    let relay = e
+        .asn
+        .is_some_and(|a| crate::policy::RELAY_ASNS.contains(&a) || p.relay_asns.contains(&a));
+    let placed = !(trusted || company_vpn || anonymous || relay);
     if !trusted && !company_vpn {
         let kind = [
             (e.ip_flags.tor, "tor", 1.0),
@@ -204,6 +208,9 @@ pub(crate) fn check(
         })
     });
     let u = state_user(state, user, now);
+    if !trusted && !company_vpn {
+        session_moved(p, tags, u, e, out);
+    }
     if !trusted {
         travel(p, u, &seen, geo.city.as_deref(), out);
         novelty(
@@ -489,6 +496,64 @@ fn success_after_attack(
             );
             return;
         }
+    }
+}
+
+/// `login.session_ip_change`: the same session from another network within seconds. Records
+/// this login as the session's latest.
+fn session_moved(
+    p: &Events,
+    tags: Tagger,
+    u: &mut UserState,
+    e: &LoginEvent,
+    out: &mut Findings<'_>,
+) {
+    let (Some(session), Some(ip)) = (e.session_id.as_deref(), e.ip) else {
+        return;
+    };
+    if p.session_ip_seconds == 0 || session.trim().is_empty() {
+        return;
+    }
+    let now = e.time.unix_millis();
+    let tag = tags.tag(session);
+    if let Some(prev) = u.session.as_ref().filter(|s| s.tag == tag) {
+        let seconds = (now - prev.t).abs() / 1_000;
+        let other_network = match (prev.asn, e.asn) {
+            (Some(a), Some(b)) => a != b,
+            _ => !same_prefix(prev.ip, ip),
+        };
+        if seconds <= i64::from(p.session_ip_seconds) && other_network {
+            out.add(
+                &rules::SESSION_IP_CHANGE,
+                1.0,
+                Evidence::new()
+                    .with("previous_ip", prev.ip.to_string())
+                    .with("ip", ip.to_string())
+                    .with("seconds", seconds.to_string())
+                    .with("previous_event", prev.id.clone()),
+            );
+        }
+    }
+    let s = u.session.get_or_insert_with(|| super::state::SessionSeen {
+        tag,
+        t: now,
+        ip,
+        asn: e.asn,
+        id: String::new(),
+    });
+    s.tag = tag;
+    s.t = now;
+    s.ip = ip;
+    s.asn = e.asn;
+    s.id.clear();
+    s.id.push_str(&e.id);
+}
+
+/// Whether two addresses share their /24 (IPv4) or /64 (IPv6).
+fn same_prefix(a: IpAddr, b: IpAddr) -> bool {
+    match (SourceKey::of_ip(a), SourceKey::of_ip(b)) {
+        (SourceKey::V4(x), SourceKey::V4(y)) => x.octets()[..3] == y.octets()[..3],
+        (x, y) => x == y,
     }
 }
 

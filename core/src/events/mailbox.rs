@@ -114,7 +114,16 @@ const FINANCE_WORDS: &[&str] = &[
 /// Whether a rule name is only punctuation, symbols or spaces, or a single character (two
 /// Han characters are a word: 发票).
 fn suspicious_name(name: &str) -> bool {
-    let t = name.trim();
+    // Control characters (a NUL written through MAPI hides a rule from Outlook) and
+    // invisible characters count as nothing.
+    if name.chars().any(|c| c.is_control()) {
+        return true;
+    }
+    let t: String = name
+        .chars()
+        .filter(|c| !crate::lexicon::normalize::is_invisible(*c))
+        .collect();
+    let t = t.trim();
     t.chars().count() <= 1 || t.chars().all(|c| !c.is_alphanumeric())
 }
 
@@ -173,15 +182,15 @@ pub(crate) fn check(
                 Some(false) => "no",
                 None => "unknown",
             };
-            forwarding(
-                c,
-                state,
-                mailbox,
-                &targets,
-                "mailbox_forwarding",
-                keeps,
-                out,
-            );
+            let op = e.operation.to_ascii_lowercase();
+            let via = if op.starts_with("sieve") {
+                "sieve_redirect"
+            } else if op.contains("transportrule") {
+                "transport_rule"
+            } else {
+                "mailbox_forwarding"
+            };
+            forwarding(c, state, mailbox, &targets, via, keeps, out);
         }
         AccountEventKind::ProtocolAccessChanged => {
             let enabled: Vec<String> = e

@@ -16,6 +16,7 @@ use crate::{rules, Engine};
 /// Login rules that make a login risky enough to start a takeover chain.
 const RISKY_LOGIN: &[&str] = &[
     "login.impossible_travel",
+    "login.session_ip_change",
     "login.new_country",
     "login.outside_allowed",
     "login.anonymizer",

@@ -141,6 +141,17 @@ pub(crate) struct Fix {
     pub(crate) place: String,
 }
 
+/// The last login of a user that named its session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct SessionSeen {
+    /// Tag of the session id.
+    pub(crate) tag: u64,
+    pub(crate) t: i64,
+    pub(crate) ip: IpAddr,
+    pub(crate) asn: Option<u32>,
+    pub(crate) id: String,
+}
+
 /// A step of a possible takeover chain: an event id, when, and the rules it raised.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Step {
@@ -165,6 +176,9 @@ pub(crate) struct UserState {
     /// The last placed login with coordinates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) fix: Option<Fix>,
+    /// The last login that named its session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) session: Option<SessionSeen>,
     /// Recent failures: time and source.
     #[serde(default, skip_serializing_if = "VecDeque::is_empty")]
     pub(crate) failures: VecDeque<(i64, Option<SourceKey>)>,

@@ -28,6 +28,15 @@ pub struct Events {
     pub trusted_networks: Vec<IpNetwork>,
     /// VPN egress networks the company uses: not counted as travel or as a new place.
     pub vpn_networks: Vec<IpNetwork>,
+    /// AS numbers of private relays and satellite networks, whose addresses say nothing of
+    /// where the user is: not counted as travel or as a new place. Added to the built-in
+    /// ones: 36183 (Akamai, iCloud Private Relay egress), 14593 (Starlink), 7155 (Viasat),
+    /// 6621 (HughesNet).
+    pub relay_asns: Vec<u32>,
+    /// Two logins of one session (the same session id) from different networks within
+    /// this many seconds: a stolen session cookie or token replayed elsewhere
+    /// (`login.session_ip_change`). Default 60; 0 switches it off.
+    pub session_ip_seconds: u32,
     /// Brute force on one user: this many failures … Default 5.
     pub user_failures: u32,
     /// … within this many minutes. Default 10.
@@ -164,6 +173,8 @@ impl Default for Events {
             allowed_countries: Vec::new(),
             trusted_networks: Vec::new(),
             vpn_networks: Vec::new(),
+            relay_asns: Vec::new(),
+            session_ip_seconds: 60,
             user_failures: 5,
             user_failure_minutes: 10,
             source_failures: 8,
@@ -220,6 +231,9 @@ impl WorkHours {
         crate::events::parse_utc_offset(&self.utc_offset)
     }
 }
+
+/// AS numbers of private relays and satellite networks (see `Events::relay_asns`).
+pub(crate) const RELAY_ASNS: &[u32] = &[36183, 14593, 7155, 6621];
 
 /// User-agent fragments of scripts, attack tools and password-grant (ROPC) clients,
 /// lowercase. Built in; the policy adds `events.attack_user_agents`.

@@ -18,8 +18,8 @@ mod events;
 
 pub use crate::domain::brands::BrandCategory;
 use crate::vocab::{Action, Lang, Level};
-pub(crate) use events::ATTACK_AGENTS;
 pub use events::{EventMapping, Events, WorkHours, MAPPING_OUTCOMES, MAPPING_PROTOCOLS};
+pub(crate) use events::{ATTACK_AGENTS, RELAY_ASNS};
 
 /// The commented TOML rendering of the default policy.
 const DEFAULT_TOML: &str = include_str!("default.toml");

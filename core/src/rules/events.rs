@@ -36,6 +36,37 @@ pub(crate) static IMPOSSIBLE_TRAVEL: Rule = Rule {
     renamed_from: &[],
 };
 
+/// `login.session_ip_change`
+pub(crate) static SESSION_IP_CHANGE: Rule = Rule {
+    id: "login.session_ip_change",
+    family: Family::Login,
+    default_weight: 0.5,
+    summary: "One session used from two different networks within seconds.",
+    description: "Two logins carry the same session id but come from different networks (another \
+        AS, or when the AS is unknown another /24 or /64) within `events.session_ip_seconds` \
+        (60 s). Nobody moves networks that fast; an attacker replaying a session cookie or \
+        token stolen by an adversary-in-the-middle phishing page does.",
+    false_positives: "A phone switching between Wi-Fi and mobile data mid-session, a company VPN \
+        connecting: logins from `events.trusted_networks` and `events.vpn_networks` are not \
+        compared, and the window is short.",
+    references: &[
+        ENTRA,
+        "Microsoft: token theft playbook (anomalous token, session replay)",
+    ],
+    evidence: &[
+        ("previous_ip", "the session's previous address"),
+        ("ip", "this login's address"),
+        ("seconds", "seconds between the two"),
+        (
+            "previous_event",
+            "the id of the previous login of the session",
+        ),
+    ],
+    explain_en: "The same session came from {previous_ip} and, {seconds} s later, from {ip}.",
+    explain_zh: "同一会话先来自 {previous_ip}，{seconds} 秒后又来自 {ip}。",
+    renamed_from: &[],
+};
+
 /// `login.new_country`
 pub(crate) static NEW_COUNTRY: Rule = Rule {
     id: "login.new_country",
@@ -308,7 +339,10 @@ pub(crate) static EXTERNAL_FORWARDING: Rule = Rule {
     references: &[ELASTIC_RULES, "MITRE ATT&CK T1114.003 (email forwarding rule)", IC3],
     evidence: &[
         ("targets", "the outside addresses"),
-        ("via", "inbox_rule | mailbox_forwarding"),
+        (
+            "via",
+            "inbox_rule | mailbox_forwarding | sieve_redirect | transport_rule",
+        ),
         ("keeps_copy", "yes | no | unknown"),
     ],
     explain_en: "Mail is forwarded outside the organisation to {targets} ({via|t}; copy kept: {keeps_copy|t}).",

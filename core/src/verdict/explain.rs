@@ -83,6 +83,12 @@ const TERMS: &[(&str, &str, &str)] = &[
         "the mailbox's forwarding setting",
         "邮箱转发设置",
     ),
+    ("sieve_redirect", "a Sieve redirect", "Sieve 重定向规则"),
+    (
+        "transport_rule",
+        "an organisation-wide transport rule",
+        "全组织传输规则",
+    ),
     ("unknown", "unknown", "未知"),
     // mailbox.mass_action
     ("send", "sending", "发送"),

@@ -246,7 +246,9 @@ pub(crate) fn map(a: &Value) -> Result<Mapped, String> {
         "new-inboxrule" => AccountEventKind::InboxRuleCreated,
         "set-inboxrule" | "updateinboxrules" => AccountEventKind::InboxRuleChanged,
         "remove-inboxrule" => AccountEventKind::InboxRuleDeleted,
-        "set-mailbox" => AccountEventKind::ForwardingSet,
+        "set-mailbox" | "new-transportrule" | "set-transportrule" => {
+            AccountEventKind::ForwardingSet
+        }
         "set-casmailbox" => AccountEventKind::ProtocolAccessChanged,
         "add-mailboxpermission" | "add-recipientpermission" | "add-mailboxfolderpermission" => {
             AccountEventKind::PermissionGranted
@@ -334,6 +336,34 @@ pub(crate) fn map(a: &Value) -> Result<Mapped, String> {
                 senders: Vec::new(),
             });
             e.settings.extend(props);
+        }
+        AccountEventKind::ForwardingSet if op.ends_with("transportrule") => {
+            // An organisation-wide rule: the mailbox is the one its condition names (SentTo,
+            // From), else the admin who made it.
+            let mut targets = Vec::new();
+            for p in [
+                "RedirectMessageTo",
+                "BlindCopyTo",
+                "AddToRecipients",
+                "CopyTo",
+            ] {
+                if let Some(v) = get(&params, p) {
+                    targets.extend(split_list(v));
+                }
+            }
+            if let Some(m) = ["SentTo", "From"]
+                .iter()
+                .filter_map(|n| get(&params, n))
+                .flat_map(split_list)
+                .find(|m| m.contains('@'))
+            {
+                e.mailbox = m;
+            }
+            if targets.is_empty() {
+                e.kind = AccountEventKind::Other;
+            }
+            e.keep_copy = Some(get(&params, "RedirectMessageTo").is_none());
+            e.forward_to = targets;
         }
         AccountEventKind::ForwardingSet => {
             let mut targets = Vec::new();

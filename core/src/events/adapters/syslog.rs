@@ -14,7 +14,9 @@
 
 use serde_json::Value;
 
-use crate::events::{Event, LoginEvent, LoginOutcome, Protocol, Timestamp};
+use crate::events::{
+    AccountEvent, AccountEventKind, Event, LoginEvent, LoginOutcome, Protocol, Timestamp,
+};
 
 /// What classic syslog timestamps leave out: the year and the server's UTC offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,7 +94,8 @@ fn bracketed_ip(text: &str) -> Option<std::net::IpAddr> {
 
 /// Whether `line` looks like a line of these logs (for format detection).
 pub(crate) fn looks_like(line: &str) -> bool {
-    (line.contains("dovecot") && (line.contains("-login:") || line.contains("auth")))
+    (line.contains("dovecot")
+        && (line.contains("-login:") || line.contains("auth") || sieve_redirect(line).is_some()))
         || (line.contains("postfix/") && line.to_ascii_lowercase().contains("sasl"))
         || (line.starts_with('{') && line.contains("__REALTIME_TIMESTAMP"))
 }
@@ -125,6 +128,25 @@ pub(crate) fn map(line: &str, number: usize, clock: SyslogClock) -> Result<Optio
     let text = program_and_message.as_str();
     let id = format!("{}#{number}", time.unix_millis());
     if text.starts_with("dovecot") {
+        // Pigeonhole Sieve's redirect action, logged per message delivered:
+        // `lmtp(user)<pid><session>: sieve: msgid=<…>: forwarded to <addr>`.
+        if let Some(target) = sieve_redirect(text) {
+            let user = ["lmtp(", "lda("]
+                .iter()
+                .find_map(|p| {
+                    let at = text.find(p)? + p.len();
+                    text.get(at..)?.split(')').next()
+                })
+                .filter(|u| !u.is_empty())
+                .ok_or("a Sieve redirect with no lmtp(user) or lda(user)")?;
+            let mut e = AccountEvent::new(id, time, user, AccountEventKind::ForwardingSet);
+            e.operation = "sieve redirect".into();
+            e.forward_to = vec![target.to_lowercase()];
+            if let Some(msgid) = field(text, "msgid=") {
+                e.settings.insert("msgid".into(), msgid.to_string());
+            }
+            return Ok(Some(Event::Account(e)));
+        }
         let protocol = if text.contains("imap-login:") {
             Protocol::Imap
         } else if text.contains("pop3-login:") {
@@ -182,6 +204,20 @@ pub(crate) fn map(line: &str, number: usize, clock: SyslogClock) -> Result<Optio
         }
     }
     Ok(None)
+}
+
+/// The target of a Sieve redirect line (`forwarded to <addr>`, `redirected to <addr>`).
+fn sieve_redirect(text: &str) -> Option<&str> {
+    if !text.contains(": sieve: ") {
+        return None;
+    }
+    ["forwarded to <", "redirected to <"].iter().find_map(|p| {
+        let at = text.find(p)? + p.len();
+        text.get(at..)?
+            .split('>')
+            .next()
+            .filter(|a| a.contains('@'))
+    })
 }
 
 #[cfg(test)]

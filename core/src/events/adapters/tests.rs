@@ -246,7 +246,7 @@ fn dovecot_and_postfix_logs_find_the_spray_that_worked() {
     let got = read_with(MAIL_LOG, None, Some(clock)).expect("reads");
     assert_eq!((got.input, got.shape), (Input::Syslog, "log lines"));
     assert!(got.skipped.is_empty(), "{:?}", got.skipped);
-    assert_eq!(got.events.len(), 7, "the logout line is not an event");
+    assert_eq!(got.events.len(), 8, "the logout line is not an event");
     let engine = Engine::default();
     let mut m = Monitor::new(&engine);
     let verdicts: Vec<_> = got.events.iter().map(|r| m.observe(&r.event)).collect();
@@ -260,10 +260,13 @@ fn dovecot_and_postfix_logs_find_the_spray_that_worked() {
             .collect::<Vec<_>>()
     );
     assert!(verdicts[6].has("login.success_after_attack"));
+    // The Sieve redirect the attacker then set up, forwarding each delivered message.
+    assert!(verdicts[7].has("mailbox.external_forwarding"));
+    assert!(verdicts[7].has("chain.account_takeover"));
     assert!(verdicts[0].findings().is_empty() && verdicts[1].findings().is_empty());
     // Without the year and zone, classic lines are reported, not guessed.
     let bare = read(MAIL_LOG, None).expect("reads");
-    assert_eq!((bare.events.len(), bare.skipped.len()), (0, 7));
+    assert_eq!((bare.events.len(), bare.skipped.len()), (0, 8));
     assert!(bare.skipped[0].reason.contains("year"));
 }
 
