@@ -16,8 +16,21 @@ use mailrisk::{Engine, Monitor};
 const USERS: usize = 10_000;
 const T0: i64 = 1_793_584_800_000;
 
+/// When event `i` happens: on working days, 08:30–19:30 in Beijing (the default policy's
+/// working hours are 07:00–21:00 +08:00), one event every 2 s; 1 % of them twelve hours later,
+/// at night (those are `login.off_hours`).
+fn when(i: usize) -> i64 {
+    const PER_DAY: usize = 19_800;
+    const DAY: i64 = 86_400_000;
+    let day = (i / PER_DAY) as i64;
+    let calendar_day = day / 5 * 7 + day % 5;
+    let night = if i % 100 == 42 { DAY / 2 } else { 0 };
+    // T0 is a Monday, 10:00 in Beijing.
+    T0 - 90 * 60_000 + calendar_day * DAY + (i % PER_DAY) as i64 * 2_000 + night
+}
+
 /// A realistic mix: 85 % successful logins from a few offices and a few travellers, 12 %
-/// failures (some from attacking addresses), 3 % mailbox changes.
+/// failures (some from attacking addresses), 3 % mailbox changes, in working hours but 1 %.
 fn stream(n: usize, offset: usize) -> Vec<Event> {
     let places = [
         ("CN", 31.23, 121.47, "58.32.17."),
@@ -28,7 +41,7 @@ fn stream(n: usize, offset: usize) -> Vec<Event> {
     (offset..offset + n)
         .map(|i| {
             let user = format!("user{}@acme-trade.com", (i * 7919) % USERS);
-            let t = T0 + i as i64 * 2_000;
+            let t = when(i);
             let id = format!("e{i}");
             match i % 100 {
                 0..=84 => {

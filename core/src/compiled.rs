@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::domain::lookalike::{
     InvalidDomain, Lookalike, LookalikeIndex, ProtectedSource, ProtectedSpec,
@@ -23,7 +23,8 @@ use crate::verdict::RuleSetting;
 #[derive(Debug)]
 pub(crate) struct Compiled {
     pub(crate) policy: Policy,
-    pub(crate) settings: HashMap<&'static str, RuleSetting>,
+    /// Rule id → its setting (the keys are the catalogue's own ids, so a fast hasher).
+    pub(crate) settings: rustc_hash::FxHashMap<&'static str, RuleSetting>,
     pub(crate) own_domains: DomainSet,
     pub(crate) freemail: DomainSet,
     pub(crate) reply_to_allow: DomainSet,
@@ -44,6 +45,8 @@ pub(crate) struct Compiled {
     pub(crate) trusted_authserv_ids: Vec<String>,
     /// User-agent fragments of attack tools: built in plus `events.attack_user_agents`.
     pub(crate) attack_agents: AgentMatcher,
+    /// `events.work_hours.utc_offset` in minutes (validated, so present).
+    pub(crate) work_offset_minutes: Option<i32>,
 }
 
 /// One automaton over the attack-tool user-agent fragments, matched without regard to case
@@ -63,10 +66,18 @@ impl AgentMatcher {
             .filter(|f| !f.is_empty())
             .collect();
         fragments.dedup();
+        // A DFA: a few dozen short fragments, searched in every login's user agent.
         let ac = AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostFirst)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&fragments)
+            .or_else(|_| {
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .build(&fragments)
+            })
             .ok();
         AgentMatcher { ac, fragments }
     }
@@ -133,6 +144,7 @@ impl Compiled {
         }
         Compiled {
             attack_agents: AgentMatcher::new(&policy.events.attack_user_agents),
+            work_offset_minutes: policy.events.work_hours.offset_minutes(),
             vendor_by_org,
             lexicon: Lexicon::for_policy(&policy.lexicon),
             trusted_authserv_ids: policy

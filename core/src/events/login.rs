@@ -70,8 +70,14 @@ pub(crate) fn check(
     let company_vpn = in_networks(e.ip, &p.vpn_networks);
     let users_seen = state.users.len();
 
-    if let Some(ua) = &e.user_agent {
-        attack_tool(c, state_user(state, user, now), ua, trusted, out);
+    let ua_tag = e.user_agent.as_deref().map(|ua| state.tagger.tag32(ua));
+    if let (Some(ua), Some(tag)) = (&e.user_agent, ua_tag) {
+        // A user agent already among the user's recent logins was checked then.
+        let u = state_user(state, user, now);
+        let known = e.device_id.is_none() && u.history.iter().any(|s| s.placed && s.device == tag);
+        if !known {
+            attack_tool(c, u, ua, trusted, out);
+        }
     }
     if let Some(risk) = e.provider_risk {
         match risk {
@@ -144,7 +150,7 @@ pub(crate) fn check(
         }
     }
     if e.interactive != Some(false) {
-        if let Some(offset) = p.work_hours.offset_minutes() {
+        if let Some(offset) = c.work_offset_minutes {
             let (hour, day) = e.time.local_hour_and_weekday(offset);
             let working = p.work_hours.days.contains(&day)
                 && hour >= p.work_hours.start
@@ -184,7 +190,11 @@ pub(crate) fn check(
             .filter(|v| v.is_finite() && *v >= 0.0)
             .unwrap_or(0.0) as f32,
         asn: e.asn,
-        device: device.map_or(0, |d| tags.tag32(d)),
+        device: match (e.device_id.as_deref(), ua_tag) {
+            (Some(d), _) => tags.tag32(d),
+            (None, Some(ua)) => ua,
+            (None, None) => 0,
+        },
         placed,
     };
     let user_tag = user;
@@ -393,7 +403,7 @@ fn failure(
         }
         let mut source_attack = None;
         if is_ip {
-            let (n, _) = s.recent(now, minute * i64::from(p.source_failure_minutes));
+            let n = s.recent_failures(now, minute * i64::from(p.source_failure_minutes));
             if n >= p.source_failures as usize {
                 source_attack = Some("brute_force");
                 out.add(
@@ -409,7 +419,7 @@ fn failure(
                 );
             }
         }
-        let (_, users) = s.recent(now, minute * i64::from(p.spray_minutes));
+        let users = s.recent_users(now, minute * i64::from(p.spray_minutes), spray_users);
         if users >= spray_users {
             source_attack = Some("password_spray");
             out.add(

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::state::{evict, State, Step, UserState};
+use super::state::{evict, State, Step, UserState, MAX_RISKY, MAX_STEPS};
 use super::{login, mailbox, Event, EventError, Timestamp};
 use crate::compiled::Compiled;
 use crate::verdict::{EventSummary, Evidence, Findings, Verdict};
@@ -132,12 +132,12 @@ impl Monitor {
         let mut summary = EventSummary {
             id: event.id().to_string(),
             user: user.to_string(),
-            time: time.to_string(),
+            time,
             kind: match event {
                 Event::Login(e) => e.outcome.summary_kind(),
                 Event::Account(e) => e.kind.as_str(),
             }
-            .to_string(),
+            .into(),
             duplicate: false,
         };
         let mut findings = Findings::new(&c.settings);
@@ -173,32 +173,33 @@ impl Monitor {
             }
         }
         let (list, mut floor) = findings.finish();
-        let ids: Vec<String> = list.iter().map(|f| f.id().to_string()).collect();
         let step = |set: &[&str]| {
-            let rules: Vec<String> = ids
+            let rules: Vec<&str> = list
                 .iter()
-                .filter(|id| set.contains(&id.as_str()))
-                .cloned()
+                .map(|f| f.id())
+                .filter(|id| set.contains(id))
                 .collect();
             (!rules.is_empty()).then(|| Step {
                 t: now,
                 id: event.id().to_string(),
-                rules,
+                rules: rules.join(", "),
             })
+        };
+        let new_step = match event {
+            Event::Login(_) => step(RISKY_LOGIN),
+            Event::Account(_) => step(TAKEOVER_CHANGE),
         };
         let mut list = list;
         let u = login::state_user(&mut self.state, uid, now);
         // Only an event that is itself a step (a risky login or a takeover change) reports
         // the chain; the account's other events do not repeat it.
-        let is_step = match event {
-            Event::Login(_) => {
-                step(RISKY_LOGIN).map(|s| UserState::push_step(&mut u.risky_logins, s))
-            }
-            Event::Account(_) => {
-                step(TAKEOVER_CHANGE).map(|s| UserState::push_step(&mut u.changes, s))
+        let is_step = new_step.is_some();
+        if let Some(s) = new_step {
+            match event {
+                Event::Login(_) => UserState::push_step(&mut u.risky_logins, s, MAX_RISKY),
+                Event::Account(_) => UserState::push_step(&mut u.changes, s, MAX_STEPS),
             }
         }
-        .is_some();
         if let Some(chain) = chain(u, now, window, None).filter(|_| is_step) {
             let mut extra = Findings::new(&c.settings);
             extra.add(&rules::ACCOUNT_TAKEOVER, 1.0, chain);
@@ -232,15 +233,15 @@ impl Monitor {
         let summary = EventSummary {
             id: id.clone(),
             user: user.clone(),
-            time: time.to_string(),
+            time,
             kind: "message_sent".into(),
             duplicate: false,
         };
-        let payment: Vec<String> = verdict
+        let payment: Vec<&str> = verdict
             .findings()
             .iter()
-            .map(|f| f.id().to_string())
-            .filter(|r| PAYMENT_CHANGE.contains(&r.as_str()))
+            .map(|f| f.id())
+            .filter(|r| PAYMENT_CHANGE.contains(r))
             .collect();
         let mut findings = Findings::new(&c.settings);
         let mut floor = Level::None;
@@ -250,7 +251,7 @@ impl Monitor {
                 let step = Step {
                     t: now,
                     id,
-                    rules: payment,
+                    rules: payment.join(", "),
                 };
                 if let Some(chain) = chain(u, now, window, Some(&step)) {
                     findings.add(&rules::ACCOUNT_TAKEOVER, 1.0, chain);

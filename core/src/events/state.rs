@@ -25,8 +25,11 @@ pub(crate) type Set<K> = hashbrown::HashSet<K>;
 pub(crate) const MAX_FAILURES: usize = 1024;
 /// Recent successes kept per source, for a success logged before the attack.
 pub(crate) const MAX_SOURCE_SUCCESSES: usize = 16;
-/// Mailbox changes and risky logins kept per user for the chain.
+/// Mailbox changes kept per user for the chain.
 pub(crate) const MAX_STEPS: usize = 8;
+/// Risky logins kept per user for the chain (it starts from the newest; one more covers a
+/// login logged out of order).
+pub(crate) const MAX_RISKY: usize = 3;
 /// Mailboxes remembered per forwarding target.
 pub(crate) const MAX_FORWARDERS: usize = 16;
 /// Logins remembered per country for "colleagues log in from there too".
@@ -157,12 +160,13 @@ pub(crate) struct SessionSeen {
 pub(crate) struct Step {
     pub(crate) t: i64,
     pub(crate) id: String,
-    pub(crate) rules: Vec<String>,
+    /// The rules it raised, `, `-separated.
+    pub(crate) rules: String,
 }
 
 impl Step {
     pub(crate) fn describe(&self) -> String {
-        format!("{} ({})", self.id, self.rules.join(", "))
+        format!("{} ({})", self.id, self.rules)
     }
 }
 
@@ -217,8 +221,8 @@ impl UserState {
         self.successes >= logins || now - self.first_seen >= i64::from(days) * 86_400_000
     }
 
-    pub(crate) fn push_step(list: &mut VecDeque<Step>, step: Step) {
-        if list.len() >= MAX_STEPS {
+    pub(crate) fn push_step(list: &mut VecDeque<Step>, step: Step, cap: usize) {
+        if list.len() >= cap {
             list.pop_front();
         }
         list.push_back(step);
@@ -238,24 +242,34 @@ pub(crate) struct SourceState {
 }
 
 impl SourceState {
-    /// Failures within `window_ms` before `now`, and the distinct users among them.
-    pub(crate) fn recent(&self, now: i64, window_ms: i64) -> (usize, usize) {
-        let mut users: Vec<u64> = Vec::new();
-        let mut n = 0;
-        for (t, u) in self.failures.iter().rev() {
-            if now - *t > window_ms {
-                break;
-            }
-            if *t <= now {
-                n += 1;
-                if *u != 0 {
-                    users.push(*u);
-                }
-            }
+    /// The failures within `window_ms` before `now`, newest first.
+    fn window(&self, now: i64, window_ms: i64) -> impl Iterator<Item = &(i64, u64)> {
+        self.failures
+            .iter()
+            .rev()
+            .take_while(move |(t, _)| now - *t <= window_ms)
+            .filter(move |(t, _)| *t <= now)
+    }
+
+    /// How many failures within `window_ms` before `now`.
+    pub(crate) fn recent_failures(&self, now: i64, window_ms: i64) -> usize {
+        self.window(now, window_ms).count()
+    }
+
+    /// The distinct users (accounts named) among the failures within `window_ms` before
+    /// `now`; 0 when there are fewer than `at_least` failures (they cannot name more users).
+    pub(crate) fn recent_users(&self, now: i64, window_ms: i64, at_least: usize) -> usize {
+        if self.recent_failures(now, window_ms) < at_least {
+            return 0;
         }
+        let mut users: Vec<u64> = self
+            .window(now, window_ms)
+            .map(|(_, u)| *u)
+            .filter(|u| *u != 0)
+            .collect();
         users.sort_unstable();
         users.dedup();
-        (n, users.len())
+        users.len()
     }
 }
 
@@ -407,8 +421,9 @@ impl<'de> Deserialize<'de> for Short {
     }
 }
 
-/// Keyed 64-bit tags (SipHash-2-4): the same text gives the same tag for one monitor, across
-/// snapshots; without the key, nobody can make two texts share a tag on purpose.
+/// Keyed 64-bit tags (SipHash-1-3, the variant Rust's own hash maps use against collision
+/// attacks): the same text gives the same tag for one monitor, across snapshots; without the
+/// key, nobody can make two texts share a tag on purpose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Tagger {
     k0: u64,
@@ -427,7 +442,7 @@ impl Tagger {
 
     /// The tag of `text`; never 0 (0 means "none" in the records that hold tags).
     pub(crate) fn tag(&self, text: &str) -> u64 {
-        siphash24(self.k0, self.k1, text.as_bytes()).max(1)
+        siphash::<1, 3>(self.k0, self.k1, text.as_bytes()).max(1)
     }
 
     /// A 32-bit tag, for fields compared only with the same user's recent values.
@@ -438,12 +453,13 @@ impl Tagger {
     /// The 32-bit tag of a source key.
     pub(crate) fn source32(&self, key: SourceKey) -> u32 {
         let (b, n) = key.bytes();
-        (siphash24(self.k0, self.k1, &b[..n]) >> 32).max(1) as u32
+        (siphash::<1, 3>(self.k0, self.k1, &b[..n]) >> 32).max(1) as u32
     }
 }
 
-/// SipHash-2-4 (Aumasson and Bernstein, 2012) of `data` under the key (`k0`, `k1`).
-fn siphash24(k0: u64, k1: u64, data: &[u8]) -> u64 {
+/// SipHash-C-D (Aumasson and Bernstein, 2012) of `data` under the key (`k0`, `k1`): `C`
+/// compression rounds per word, `D` finalisation rounds.
+fn siphash<const C: usize, const D: usize>(k0: u64, k1: u64, data: &[u8]) -> u64 {
     let mut v = [
         k0 ^ 0x736f_6d65_7073_6575,
         k1 ^ 0x646f_7261_6e64_6f6d,
@@ -468,8 +484,9 @@ fn siphash24(k0: u64, k1: u64, data: &[u8]) -> u64 {
         b.copy_from_slice(c);
         let m = u64::from_le_bytes(b);
         v[3] ^= m;
-        round(&mut v);
-        round(&mut v);
+        for _ in 0..C {
+            round(&mut v);
+        }
         v[0] ^= m;
     }
     let rest = chunks.remainder();
@@ -478,11 +495,12 @@ fn siphash24(k0: u64, k1: u64, data: &[u8]) -> u64 {
     b[7] = data.len() as u8;
     let m = u64::from_le_bytes(b);
     v[3] ^= m;
-    round(&mut v);
-    round(&mut v);
+    for _ in 0..C {
+        round(&mut v);
+    }
     v[0] ^= m;
     v[2] ^= 0xff;
-    for _ in 0..4 {
+    for _ in 0..D {
         round(&mut v);
     }
     v[0] ^ v[1] ^ v[2] ^ v[3]
@@ -592,9 +610,12 @@ mod tests {
         let k0 = u64::from_le_bytes([0, 1, 2, 3, 4, 5, 6, 7]);
         let k1 = u64::from_le_bytes([8, 9, 10, 11, 12, 13, 14, 15]);
         let msg: Vec<u8> = (0u8..15).collect();
-        assert_eq!(siphash24(k0, k1, &msg), 0xa129_ca61_49be_45e5);
-        assert_eq!(siphash24(k0, k1, &[]), 0x726f_db47_dd0e_0e31);
-        assert_eq!(siphash24(k0, k1, &msg[..8]), 0x93f5_f579_9a93_2462);
+        assert_eq!(siphash::<2, 4>(k0, k1, &msg), 0xa129_ca61_49be_45e5);
+        assert_eq!(siphash::<2, 4>(k0, k1, &[]), 0x726f_db47_dd0e_0e31);
+        assert_eq!(siphash::<2, 4>(k0, k1, &msg[..8]), 0x93f5_f579_9a93_2462);
+        // SipHash-1-3 is the same construction with fewer rounds: Rust's std hasher
+        // (`SipHasher13` with zero keys) gives 0xd1fba762150c532c for the empty input.
+        assert_eq!(siphash::<1, 3>(0, 0, &[]), 0xd1fb_a762_150c_532c);
         // Keyed: another key, another tag.
         let a = Tagger { k0: 1, k1: 2 };
         let b = Tagger { k0: 3, k1: 4 };

@@ -18,7 +18,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// assert_eq!(t.unix_millis(), 1_793_589_255_000);
 /// # Ok::<(), mailrisk::events::EventError>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// The default is the Unix epoch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(i64);
 
 impl Timestamp {
@@ -172,23 +173,17 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-impl fmt::Display for Timestamp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Timestamp {
+    /// The common case (years 0–9999) as RFC 3339 bytes, written digit by digit: every event
+    /// verdict carries its time, and the formatting machinery cost more than scoring a quiet
+    /// login.
+    fn rfc3339_bytes(self) -> Option<[u8; 24]> {
         let secs = self.0.div_euclid(1_000);
         let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
-        let rem = secs.rem_euclid(86_400);
         if !(0..=9999).contains(&y) {
-            return write!(
-                f,
-                "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-                rem / 3_600,
-                rem % 3_600 / 60,
-                rem % 60,
-                self.0.rem_euclid(1_000)
-            );
+            return None;
         }
-        // The common case written digit by digit: every event verdict carries its time, and
-        // the formatting machinery cost more than scoring a quiet login.
+        let rem = secs.rem_euclid(86_400);
         let mut b = *b"0000-00-00T00:00:00.000Z";
         let mut put = |at: usize, width: usize, mut v: i64| {
             for i in (at..at + width).rev() {
@@ -203,7 +198,26 @@ impl fmt::Display for Timestamp {
         put(14, 2, rem % 3_600 / 60);
         put(17, 2, rem % 60);
         put(20, 3, self.0.rem_euclid(1_000));
-        f.write_str(std::str::from_utf8(&b).map_err(|_| fmt::Error)?)
+        Some(b)
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(b) = self.rfc3339_bytes() {
+            return f.write_str(std::str::from_utf8(&b).map_err(|_| fmt::Error)?);
+        }
+        let secs = self.0.div_euclid(1_000);
+        let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+        let rem = secs.rem_euclid(86_400);
+        write!(
+            f,
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
+            rem / 3_600,
+            rem % 3_600 / 60,
+            rem % 60,
+            self.0.rem_euclid(1_000)
+        )
     }
 }
 
@@ -276,6 +290,9 @@ mod tests {
             let s = Timestamp(ms).to_string();
             assert_eq!(t(&s), ms, "{s}");
         }
+        // Beyond year 9999 (and before year 0) the general formatter writes it.
+        let far = Timestamp(253_402_300_800_000);
+        assert_eq!(far.to_string(), "10000-01-01T00:00:00.000Z");
         assert_eq!(Timestamp(0).to_string(), "1970-01-01T00:00:00.000Z");
         assert_eq!(Timestamp(1_793_589_255_000).year(), 2026);
         assert_eq!(Timestamp(-1).year(), 1969);

@@ -8,8 +8,6 @@ mod composite;
 mod explain;
 mod finding;
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 pub use crate::vocab::{Action, Lang, Level, Severity};
@@ -36,11 +34,11 @@ pub struct EventSummary {
     pub id: String,
     /// The account it concerns, lowercased.
     pub user: String,
-    /// When it happened, RFC 3339 in UTC.
-    pub time: String,
+    /// When it happened (written as RFC 3339 in UTC).
+    pub time: crate::events::Timestamp,
     /// `login_success`, `login_failure`, … or the account event's kind
     /// (`inbox_rule_created` …), or `message_sent`.
-    pub kind: String,
+    pub kind: std::borrow::Cow<'static, str>,
     /// The event id was seen before: the event was not scored again.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub duplicate: bool,
@@ -136,12 +134,12 @@ pub(crate) struct RuleSetting {
 
 /// Collects findings from detectors, applying the policy's per-rule settings.
 pub(crate) struct Findings<'a> {
-    settings: &'a HashMap<&'static str, RuleSetting>,
+    settings: &'a rustc_hash::FxHashMap<&'static str, RuleSetting>,
     list: Vec<Finding>,
 }
 
 impl<'a> Findings<'a> {
-    pub(crate) fn new(settings: &'a HashMap<&'static str, RuleSetting>) -> Self {
+    pub(crate) fn new(settings: &'a rustc_hash::FxHashMap<&'static str, RuleSetting>) -> Self {
         Findings {
             settings,
             list: Vec::new(),
