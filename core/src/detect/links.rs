@@ -409,6 +409,57 @@ mod tests {
     }
 
     #[test]
+    fn links_are_read_as_a_browser_reads_them() {
+        let has = |body: &str, rule: &str| fired(body).iter().any(|r| r == rule);
+        // Numeric, hexadecimal and IPv4-mapped IPv6 addresses are addresses to a browser.
+        for href in [
+            "http://3232235777/pay",
+            "http://0x7f.1/pay",
+            "http://0300.0250.0.1/pay",
+            "http://[::ffff:192.168.0.1]/pay",
+            "HTTP://198.51.100.7./pay",
+        ] {
+            assert!(
+                has(&format!(r#"<a href="{href}">pay</a>"#), "links.ip_literal"),
+                "{href}"
+            );
+        }
+        // Backslashes, a missing slash, user info, percent-encoding and tabs do not hide
+        // where a link goes.
+        for href in [
+            r"https:/\evil.example/signin",
+            r"https:\\evil.example/signin",
+            "https://www.paypal.com@evil.example/signin",
+            "https://www.paypal.com:443@evil.example/signin",
+            "https://%65vil.example/signin",
+            "https://evil.exa&#9;mple/signin",
+            "https://evil.example./signin",
+        ] {
+            let body = format!(r#"<a href="{href}">https://www.paypal.com/signin</a>"#);
+            let v = fired(&body);
+            assert!(
+                v.iter().any(|r| r == "links.text_href_mismatch"),
+                "{href}: {v:?}"
+            );
+        }
+        // The real site, written oddly but going there, stays quiet.
+        for href in [
+            "HTTPS://WWW.PAYPAL.COM/signin",
+            "https://www.paypal.com./signin",
+            r"https:/\www.paypal.com/signin",
+            "https://user@www.paypal.com/signin",
+        ] {
+            let body = format!(r#"<a href="{href}">https://www.paypal.com/signin</a>"#);
+            let v = fired(&body);
+            assert!(
+                !v.iter()
+                    .any(|r| r == "links.text_href_mismatch" || r == "links.ip_literal"),
+                "{href}: {v:?}"
+            );
+        }
+    }
+
+    #[test]
     fn shorteners_and_mixed_script_hosts() {
         let has = |body: &str, rule: &str| fired(body).iter().any(|r| r == rule);
         assert!(has(

@@ -314,10 +314,11 @@ impl<'v> Body<'v> {
         if self.view.urls.len() >= self.limits.max_urls {
             return;
         }
+        let (scheme, host) = urls::parse(href);
         self.view.urls.push(Url {
             href: href.to_string(),
-            scheme: urls::scheme(href),
-            host: urls::host(href),
+            scheme,
+            host,
             text,
         });
     }

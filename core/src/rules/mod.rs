@@ -574,7 +574,10 @@ pub(crate) static IP_LITERAL: Rule = Rule {
     default_weight: 0.45,
     summary: "A link goes to a bare IP address.",
     description: "Legitimate companies link to their domains; a link to a bare IPv4 or IPv6 \
-        address hides who runs the server and is common in phishing and malware mail.",
+        address hides who runs the server and is common in phishing and malware mail. Links are \
+        read as a browser reads them (the WHATWG URL standard), so the forms that hide an \
+        address from a reader are addresses too: `http://3232235777/`, `http://0x7f.1/`, \
+        octal parts, percent-encoded digits, IPv4-mapped IPv6.",
     false_positives: "Internal tools and devices (printers, NAS) are reached by IP; such mail is \
         usually internal, and this rule runs on inbound and internal mail alike, so it weighs \
         little on its own.",
