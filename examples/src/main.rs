@@ -5,6 +5,7 @@
 
 mod audit;
 mod domains;
+mod eval;
 mod events;
 mod phrases;
 mod report;
@@ -48,6 +49,10 @@ enum Command {
     /// Score login and mailbox events (Microsoft 365 audit log, mailrisk's JSON events), one
     /// verdict per event in input order; state kept between runs with --state.
     Events(events::EventsArgs),
+    /// How a policy does on labelled mail: DIR/<label>/ folders (ham/, bec/, phish/ …); per
+    /// label the levels reached and the rules that fired most, and precision and recall of
+    /// "malicious at medium or above" with ham/ as benign.
+    Eval(eval::EvalArgs),
     /// Check a hash-chained audit trail written with `events --audit`.
     Audit {
         #[command(subcommand)]
@@ -172,6 +177,10 @@ fn main() -> ExitCode {
         },
         Command::Events(args) => match args.policy_path().map(load_policy).transpose() {
             Ok(policy) => events::run(args, policy),
+            Err(e) => Err(e),
+        },
+        Command::Eval(args) => match args.policy_path().map(load_policy).transpose() {
+            Ok(policy) => eval::run(args, policy),
             Err(e) => Err(e),
         },
         Command::Audit {
@@ -377,7 +386,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode, String> {
 }
 
 /// Runs `f` inside a panic boundary: its value, or the panic's message.
-fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+pub(crate) fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
         payload
             .downcast_ref::<&str>()

@@ -948,3 +948,99 @@ fn events_through_a_policy_mapping_with_chinese_columns() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn eval_reports_levels_rules_precision_and_recall_per_label() {
+    let dir = temp_dir("eval");
+    for (label, files) in [
+        (
+            "ham",
+            [
+                "01-benign-supplier-invoice.eml",
+                "03-benign-newsletter-mailing-list.eml",
+                "15-benign-helpdesk-ticket.eml",
+            ],
+        ),
+        (
+            "bec",
+            [
+                "09-malicious-ceo-display-name-spoof.eml",
+                "10-malicious-supplier-reply-to-freemail-bank-change.eml",
+                "14-malicious-gift-card-request.eml",
+            ],
+        ),
+    ] {
+        let sub = dir.join(label);
+        std::fs::create_dir_all(&sub).expect("mkdir");
+        for f in files {
+            std::fs::copy(root().join("examples/mail").join(f), sub.join(f)).expect("copy");
+        }
+    }
+    let o = run(&[
+        "eval",
+        "--policy",
+        "examples/policy-acme.toml",
+        "--format",
+        "json",
+        dir.to_str().expect("utf-8"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let labels: Vec<&str> = r["labels"]
+        .as_array()
+        .expect("labels")
+        .iter()
+        .filter_map(|l| l["label"].as_str())
+        .collect();
+    assert_eq!(labels, ["bec", "ham"]);
+    let (bec, ham) = (&r["labels"][0], &r["labels"][1]);
+    assert_eq!(
+        (bec["messages"].as_u64(), ham["messages"].as_u64()),
+        (Some(3), Some(3))
+    );
+    let levels: u64 = bec["levels"]
+        .as_object()
+        .expect("levels")
+        .values()
+        .filter_map(serde_json::Value::as_u64)
+        .sum();
+    assert_eq!(levels, 3);
+    assert_eq!(bec["at_least_medium"], 3, "{bec}");
+    assert_eq!(ham["at_least_medium"], 0, "{ham}");
+    assert_eq!(
+        (r["precision"].as_f64(), r["recall"].as_f64()),
+        (Some(1.0), Some(1.0))
+    );
+    assert!(bec["top_rules"].as_array().is_some_and(|t| !t.is_empty()));
+    // The table says the same.
+    let o = run(&[
+        "eval",
+        "--policy",
+        "examples/policy-acme.toml",
+        dir.to_str().expect("utf-8"),
+    ]);
+    let table = stdout(&o);
+    assert!(
+        table.contains("precision 100.0 % (3 of 3 flagged)"),
+        "{table}"
+    );
+    assert!(
+        table.contains("recall 100.0 % (3 of 3 malicious)"),
+        "{table}"
+    );
+    // Another negative label: every folder but it is malicious.
+    let o = run(&[
+        "eval",
+        "--negative",
+        "bec",
+        "--format",
+        "json",
+        dir.to_str().expect("utf-8"),
+    ]);
+    let r: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(r["negative"], "bec");
+    // A folder without label folders is a usage error.
+    let o = run(&["eval", "examples/mail"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no label folders"));
+}
