@@ -62,6 +62,14 @@ fn trained(m: &mut Monitor, user: &str) {
     }
 }
 
+/// The finding of rule `id` in `v`; the test fails when there is none.
+fn finding<'v>(v: &'v Verdict, id: &str) -> &'v mailrisk::Finding {
+    v.findings()
+        .iter()
+        .find(|f| f.id() == id)
+        .unwrap_or_else(|| panic!("no {id} in {:?}", ids(v)))
+}
+
 fn ids(v: &Verdict) -> Vec<&str> {
     v.findings().iter().map(|f| f.id()).collect()
 }
@@ -91,11 +99,7 @@ fn impossible_travel_with_worked_distances() {
         51.5074,
         -0.1278,
     )));
-    let f = v
-        .findings()
-        .iter()
-        .find(|f| f.id() == "login.impossible_travel")
-        .expect("travel");
+    let f = finding(&v, "login.impossible_travel");
     let km: f64 = f.evidence().get("km").expect("km").parse().expect("number");
     assert!((km - 9_200.0).abs() < 100.0, "{km}");
     assert!(v.has("login.new_country"));
@@ -208,12 +212,7 @@ fn learning_period_then_new_country_with_org_awareness() {
         52.5,
         13.4,
     )));
-    let weight_alone = v
-        .findings()
-        .iter()
-        .find(|f| f.id() == "login.new_country")
-        .expect("new")
-        .weight();
+    let weight_alone = finding(&v, "login.new_country").weight();
     // … but after three colleagues logged in from there, it weighs less (a trade fair).
     for (i, u) in ["b", "c", "d"].iter().enumerate() {
         m.observe(&Event::Login(login(
@@ -236,12 +235,7 @@ fn learning_period_then_new_country_with_org_awareness() {
         52.5,
         13.4,
     )));
-    let with_colleagues = v
-        .findings()
-        .iter()
-        .find(|f| f.id() == "login.new_country")
-        .expect("new")
-        .weight();
+    let with_colleagues = finding(&v, "login.new_country").weight();
     assert!(
         with_colleagues < weight_alone,
         "{with_colleagues} vs {weight_alone}"
@@ -268,11 +262,7 @@ fn brute_force_spray_and_success_after_attack() {
         "u@acme-trade.com",
         "203.0.113.5",
     ));
-    let f = v
-        .findings()
-        .iter()
-        .find(|f| f.id() == "login.brute_force")
-        .expect("brute force");
+    let f = finding(&v, "login.brute_force");
     assert_eq!(f.evidence().get("kind"), Some("guessing"));
     // Spread over twenty minutes, the same five failures stay quiet.
     let mut slow = Monitor::new(&engine);
@@ -465,11 +455,7 @@ fn forwarding_and_hiding_rules() {
             ..InboxRule::default()
         },
     ));
-    let f = v
-        .findings()
-        .iter()
-        .find(|f| f.id() == "mailbox.hiding_rule")
-        .expect("hiding");
+    let f = finding(&v, "mailbox.hiding_rule");
     assert!(f
         .evidence()
         .get("condition")
@@ -512,11 +498,7 @@ fn actor_differs_from_mailbox_and_duplicates_are_dropped() {
     grant.actor = Some("intern@acme-trade.com".into());
     grant.target = Some("helper@outside.example".into());
     let v = m.observe(&Event::Account(grant.clone()));
-    let f = v
-        .findings()
-        .iter()
-        .find(|f| f.id() == "mailbox.permission_granted")
-        .expect("grant");
+    let f = finding(&v, "mailbox.permission_granted");
     assert_eq!(f.evidence().get("actor"), Some("intern@acme-trade.com"));
     assert_eq!(
         v.event().map(|e| e.user.as_str()),
@@ -665,12 +647,7 @@ fn a_whole_takeover_story_is_one_chain() {
     mfa.operation = "Disable Strong Authentication.".into();
     let v = m.observe(&Event::Account(mfa));
     assert!(v.has("account.mfa_disabled") && v.has("chain.account_takeover"));
-    let mfa_weight = v
-        .findings()
-        .iter()
-        .find(|f| f.id() == "account.mfa_disabled")
-        .expect("mfa")
-        .weight();
+    let mfa_weight = finding(&v, "account.mfa_disabled").weight();
     assert!(
         (mfa_weight - 0.7).abs() < 1e-9,
         "full weight after a risky login: {mfa_weight}"
@@ -683,11 +660,7 @@ fn a_whole_takeover_story_is_one_chain() {
     let mv = engine.score_message(raw.as_bytes(), &MessageContext::outbound(user));
     assert!(mv.has("content.bank_detail_change"), "{:?}", ids(&mv));
     let v = m.observe_message(user, &mv, at(t + 2 * HOUR));
-    let chain = v
-        .findings()
-        .iter()
-        .find(|f| f.id() == "chain.account_takeover")
-        .expect("chain");
+    let chain = finding(&v, "chain.account_takeover");
     let ev = chain.evidence();
     assert!(ev
         .get("login")
@@ -779,11 +752,7 @@ fn one_session_from_two_networks_within_seconds() {
         .is_empty());
     // The same session 20 s later from a hosting network: a replayed cookie.
     let v = m.observe(&session("s2", T0 + 20_000, "45.9.20.11", 49981));
-    let f = v
-        .findings()
-        .iter()
-        .find(|f| f.id() == "login.session_ip_change")
-        .expect("session moved");
+    let f = finding(&v, "login.session_ip_change");
     assert_eq!(f.evidence().get("previous_ip"), Some("58.32.17.90"));
     assert_eq!(f.evidence().get("seconds"), Some("20"));
     assert_eq!(f.evidence().get("previous_event"), Some("s1"));
@@ -829,11 +798,7 @@ fn hidden_rule_names_transport_rules_and_sieve_redirects() {
                 ..InboxRule::default()
             },
         ));
-        let f = v
-            .findings()
-            .iter()
-            .find(|f| f.id() == "mailbox.hiding_rule")
-            .expect("hiding");
+        let f = finding(&v, "mailbox.hiding_rule");
         assert_eq!(f.evidence().get("suspicious_name"), Some("yes"), "{name:?}");
     }
     let v = m.observe(&rule_event(
@@ -864,22 +829,14 @@ fn hidden_rule_names_transport_rules_and_sieve_redirects() {
     assert_eq!(e.actor.as_deref(), Some("admin@acme-trade.com"));
     assert_eq!(e.keep_copy, Some(false));
     let v = m.observe(&got.events[0].event);
-    let f = v
-        .findings()
-        .iter()
-        .find(|f| f.id() == "mailbox.external_forwarding")
-        .expect("forwarding");
+    let f = finding(&v, "mailbox.external_forwarding");
     assert_eq!(f.evidence().get("via"), Some("transport_rule"));
     assert_eq!(f.evidence().get("keeps_copy"), Some("no"));
     // A Sieve redirect logged by dovecot's LMTP.
     let log = "2026-11-02T09:31:07.412345+08:00 mail dovecot: lmtp(wang.fang@acme-trade.com)<31544><Kq1yBbH4ZmV4ewAA>: sieve: msgid=<a1@partner.example>: forwarded to <wang.fang.acme@gmail.com>\n";
     let got = mailrisk::events::adapters::read(log, None).expect("syslog");
     let v = m.observe(&got.events[0].event);
-    let f = v
-        .findings()
-        .iter()
-        .find(|f| f.id() == "mailbox.external_forwarding")
-        .expect("sieve");
+    let f = finding(&v, "mailbox.external_forwarding");
     assert_eq!(f.evidence().get("via"), Some("sieve_redirect"));
     assert!(f
         .evidence()

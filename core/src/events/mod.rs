@@ -591,6 +591,41 @@ mod tests {
     }
 
     #[test]
+    fn the_type_may_come_anywhere_in_the_object() {
+        let first = r#"{"type":"login","id":"1","time":"2026-11-02T03:14:15Z","user":"u@a.example","outcome":"failure","ip":"203.0.113.7"}"#;
+        let later = r#"{"id":"1","time":"2026-11-02T03:14:15Z","user":"u@a.example","outcome":"failure","ip":"203.0.113.7","type":"login"}"#;
+        let a: Event = first.parse().expect("type first");
+        let b: Event = later.parse().expect("type last");
+        assert_eq!(a, b);
+        let acc = r#"{"mailbox":"m@a.example","type":"account","id":"2","time":"2026-11-02T03:14:15Z","kind":"mfa_disabled","operation":"x"}"#;
+        assert!(matches!(acc.parse::<Event>(), Ok(Event::Account(_))));
+        // Through a `Value` too (the adapters' path), and the round trip.
+        let v: serde_json::Value = serde_json::from_str(later).expect("json");
+        assert_eq!(serde_json::from_value::<Event>(v).expect("value"), a);
+        assert_eq!(
+            serde_json::to_string(&a)
+                .expect("json")
+                .parse::<Event>()
+                .expect("back"),
+            a
+        );
+        for (bad, says) in [
+            (r#"{"type":"logon","id":"1"}"#, "logon"),
+            (r#"{"id":"1","type":"logon"}"#, "logon"),
+            (r#"{"id":"1","time":"2026-11-02T03:14:15Z"}"#, "type"),
+            (r#"{}"#, "type"),
+            (
+                r#"{"type":"login","id":"1","time":"2026-11-02T03:14:15Z","user":"u","outcome":"success","extra":1}"#,
+                "extra",
+            ),
+            (r#""login""#, "invalid type"),
+        ] {
+            let err = bad.parse::<Event>().expect_err(bad).to_string();
+            assert!(err.contains(says), "{bad}: {err}");
+        }
+    }
+
+    #[test]
     fn schema_errors_name_the_field() {
         let err = r#"{"type":"login","id":"1","time":"yesterday","user":"u","outcome":"success"}"#
             .parse::<Event>()
