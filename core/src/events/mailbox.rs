@@ -171,7 +171,7 @@ pub(crate) fn check(
             if let Some(rule) = &e.rule {
                 let targets = outside_targets(c, &rule.forward_to);
                 let keeps = if rule.delete { "no" } else { "yes" };
-                forwarding(c, state, mailbox, &targets, "inbox_rule", keeps, out);
+                forwarding(c, state, (mailbox, uid), &targets, "inbox_rule", keeps, out);
                 hiding(c, rule, out);
             }
         }
@@ -190,7 +190,7 @@ pub(crate) fn check(
             } else {
                 "mailbox_forwarding"
             };
-            forwarding(c, state, mailbox, &targets, via, keeps, out);
+            forwarding(c, state, (mailbox, uid), &targets, via, keeps, out);
         }
         AccountEventKind::ProtocolAccessChanged => {
             let enabled: Vec<String> = e
@@ -287,7 +287,7 @@ pub(crate) fn check(
 fn forwarding(
     c: &Compiled,
     state: &mut State,
-    mailbox: &str,
+    (mailbox, uid): (&str, u64),
     targets: &[String],
     via: &str,
     keeps: &str,
@@ -315,10 +315,7 @@ fn forwarding(
             .with("via", via)
             .with("keeps_copy", keeps),
     );
-    let now = state
-        .users
-        .get(&state.tagger.tag(mailbox))
-        .map_or(0, |u| u.last_seen);
+    let now = state.users.get(&uid).map_or(0, |u| u.last_seen);
     for t in targets {
         if !state.forward_targets.contains_key(t.as_str()) {
             let cap = c.policy.events.max_sources.saturating_sub(1);

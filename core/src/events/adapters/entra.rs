@@ -7,13 +7,7 @@ use serde_json::Value;
 
 use crate::events::{Event, Geo, LoginEvent, LoginOutcome, Protocol, ProviderRisk, Timestamp};
 
-fn s<'v>(v: &'v Value, path: &[&str]) -> Option<&'v str> {
-    let mut cur = v;
-    for p in path {
-        cur = cur.get(p)?;
-    }
-    cur.as_str().filter(|x| !x.trim().is_empty())
-}
+use super::text_at as s;
 
 fn f(v: &Value, path: &[&str]) -> Option<f64> {
     let mut cur = v;

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::Mapped;
+use super::{text_at as text, Mapped};
 use crate::events::{
     AccountEvent, AccountEventKind, Event, LoginEvent, LoginOutcome, Protocol, ProviderRisk,
     Timestamp,
@@ -80,14 +80,6 @@ fn params(event: &Value) -> BTreeMap<String, String> {
             .or_insert(value);
     }
     out
-}
-
-fn text<'v>(v: &'v Value, path: &[&str]) -> Option<&'v str> {
-    let mut cur = v;
-    for p in path {
-        cur = cur.get(p)?;
-    }
-    cur.as_str().filter(|s| !s.trim().is_empty())
 }
 
 /// Maps one activity to its events (at least one, or the reason it cannot be read).
@@ -215,10 +207,12 @@ fn one(
         // A user forwarding their Gmail out of the domain.
         ("user_accounts", "email_forwarding_out_of_domain") => {
             let mut e = account(AccountEventKind::ForwardingSet)?;
+            // Lists and prefixes are taken apart where forwarding is judged.
             e.forward_to = p
                 .get("email_forwarding_destination_address")
-                .map(|a| split_addresses(a))
-                .unwrap_or_default();
+                .cloned()
+                .into_iter()
+                .collect();
             Mapped::Event(Event::Account(e))
         }
         // An administrator's email monitor sends copies of a user's mail to another address.
@@ -226,8 +220,9 @@ fn one(
             let mut e = account(AccountEventKind::ForwardingSet)?;
             e.forward_to = p
                 .get("EMAIL_MONITOR_DEST_EMAIL")
-                .map(|a| split_addresses(a))
-                .unwrap_or_default();
+                .cloned()
+                .into_iter()
+                .collect();
             e.keep_copy = Some(true);
             Mapped::Event(Event::Account(e))
         }
@@ -252,11 +247,4 @@ fn one(
         _ => Mapped::Other(Event::Account(account(AccountEventKind::Other)?)),
     };
     Ok(mapped)
-}
-
-fn split_addresses(s: &str) -> Vec<String> {
-    s.split([';', ','])
-        .map(|a| a.trim().to_lowercase())
-        .filter(|a| !a.is_empty())
-        .collect()
 }

@@ -80,6 +80,15 @@ impl std::str::FromStr for Input {
     }
 }
 
+/// The non-blank string at `path` in a JSON value (`["status", "failureReason"]`).
+fn text_at<'v>(v: &'v Value, path: &[&str]) -> Option<&'v str> {
+    let mut cur = v;
+    for p in path {
+        cur = cur.get(p)?;
+    }
+    cur.as_str().filter(|s| !s.trim().is_empty())
+}
+
 /// What a record of a product's log became.
 pub(crate) enum Mapped {
     /// An event the detectors know.
