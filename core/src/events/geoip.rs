@@ -238,17 +238,15 @@ impl GeoDb {
         let Some(ip) = e.ip else { return false };
         let found = self.lookup(ip);
         let mut added = false;
-        if let Some(geo) = found.geo {
-            let have = e.geo.get_or_insert_with(Geo::default);
-            // The place is taken whole or not at all: a city from the database beside a
-            // country from the log could name two different places.
-            if have.country.is_none() && have.lat.is_none() && have.city.is_none() {
-                *have = geo;
-                added = true;
-            }
-        }
-        if e.geo.as_ref().is_some_and(|g| *g == Geo::default()) {
-            e.geo = None;
+        // The place is taken whole or not at all: a city from the database beside a country
+        // from the log could name two different places.
+        let placed = e
+            .geo
+            .as_ref()
+            .is_some_and(|g| g.country.is_some() || g.lat.is_some() || g.city.is_some());
+        if let (Some(geo), false) = (found.geo, placed) {
+            e.geo = Some(geo);
+            added = true;
         }
         if e.asn.is_none() && found.asn.is_some() {
             e.asn = found.asn;
