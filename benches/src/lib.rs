@@ -3,6 +3,10 @@
 
 use std::path::Path;
 
+use mailrisk::events::{
+    AccountEvent, AccountEventKind, Event, Geo, InboxRule, LoginEvent, LoginOutcome, Timestamp,
+};
+
 /// The sample messages of `examples/mail`, sorted by name.
 pub fn samples() -> Vec<(String, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/mail");
@@ -159,4 +163,78 @@ fn qp_line(line: &str) -> String {
         }
     }
     out
+}
+
+/// Users of the event stream.
+pub const EVENT_USERS: usize = 10_000;
+const T0: i64 = 1_793_584_800_000;
+
+/// When event `i` happens: on working days, 08:30–19:30 in Beijing (the default policy's
+/// working hours are 07:00–21:00 +08:00), one event every 2 s; 1 % of them twelve hours later,
+/// at night (those are `login.off_hours`).
+fn when(i: usize) -> i64 {
+    const PER_DAY: usize = 19_800;
+    const DAY: i64 = 86_400_000;
+    let day = (i / PER_DAY) as i64;
+    let calendar_day = day / 5 * 7 + day % 5;
+    let night = if i % 100 == 42 { DAY / 2 } else { 0 };
+    // T0 is a Monday, 10:00 in Beijing.
+    T0 - 90 * 60_000 + calendar_day * DAY + (i % PER_DAY) as i64 * 2_000 + night
+}
+
+/// Events `offset..offset + n` of the benchmarks' stream over `users` users (the benches use
+/// [`EVENT_USERS`]). A realistic mix: 85 % successful logins from a few offices and a few
+/// travellers, 12 % failures (some from attacking addresses), 3 % mailbox changes, in working
+/// hours but 1 %.
+pub fn event_stream(users: usize, n: usize, offset: usize) -> Vec<Event> {
+    let places = [
+        ("CN", 31.23, 121.47, "58.32.17."),
+        ("HK", 22.3, 114.2, "203.198.7."),
+        ("DE", 52.5, 13.4, "81.2.69."),
+        ("US", 40.7, -74.0, "198.51.100."),
+    ];
+    (offset..offset + n)
+        .map(|i| {
+            let user = format!("user{}@acme-trade.com", (i * 7919) % users.max(1));
+            let t = when(i);
+            let id = format!("e{i}");
+            match i % 100 {
+                0..=84 => {
+                    let (c, lat, lon, net) = places[if i % 50 == 0 { 2 + i % 2 } else { i % 2 }];
+                    let mut e = LoginEvent::new(id, Timestamp::from_unix_millis(t), user);
+                    e.ip = format!("{net}{}", i % 250 + 1).parse().ok();
+                    e.geo = Some(Geo {
+                        country: Some(c.into()),
+                        lat: Some(lat),
+                        lon: Some(lon),
+                        ..Geo::default()
+                    });
+                    e.asn = Some(4134 + (i % 3) as u32);
+                    e.user_agent =
+                        Some("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Outlook/16.0".into());
+                    Event::Login(e)
+                }
+                85..=96 => {
+                    let mut e = LoginEvent::new(id, Timestamp::from_unix_millis(t), user);
+                    e.outcome = LoginOutcome::Failure;
+                    e.ip = format!("45.9.{}.{}", i % 4, i % 200 + 1).parse().ok();
+                    Event::Login(e)
+                }
+                _ => {
+                    let mut e = AccountEvent::new(
+                        id,
+                        Timestamp::from_unix_millis(t),
+                        user,
+                        AccountEventKind::InboxRuleCreated,
+                    );
+                    e.rule = Some(InboxRule {
+                        name: Some("Newsletters".into()),
+                        move_to_folder: Some("Inbox\\News".into()),
+                        ..InboxRule::default()
+                    });
+                    Event::Account(e)
+                }
+            }
+        })
+        .collect()
 }

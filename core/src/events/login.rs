@@ -574,6 +574,9 @@ fn travel(p: &Events, u: &UserState, now: &Seen, city: Option<&str>, out: &mut F
     let (Some(lat), Some(lon), Some(prev)) = (now.lat, now.lon, u.fix.as_ref()) else {
         return;
     };
+    if prev.lat == lat && prev.lon == lon {
+        return; // the same place as the last login, as most logins are: no distance at all
+    }
     let km = haversine_km(
         f64::from(prev.lat),
         f64::from(prev.lon),
