@@ -119,9 +119,16 @@ impl Compiled {
             policy.lists.builtin_freemail,
             policy.lists.freemail.iter().map(String::as_str),
         );
+        // Free-mail providers are well-known legitimate domains, never lookalikes of a brand
+        // or of each other (yahoo.com.hk is not an imitation of yahoo.com).
         let lookalikes = LookalikeIndex::new(
             protected_specs(&policy, &freemail),
-            policy.allow.lookalike_domains.iter().map(String::as_str),
+            policy
+                .allow
+                .lookalike_domains
+                .iter()
+                .map(String::as_str)
+                .chain(freemail.iter()),
         );
         let mut partner_by_org = HashMap::new();
         let named_domains = policy

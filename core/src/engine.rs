@@ -137,6 +137,34 @@ impl Engine {
     pub fn find_phrases<'a>(&'a self, text: &'a str) -> Vec<PhraseMatch<'a>> {
         self.compiled.lexicon.find(text)
     }
+
+    /// The features `content.bec_request` reads from a raw message, by name, with their
+    /// values (1 for new text, 0.5 for text quoted from earlier mail, 0 when absent): what the
+    /// fitting script (`benches/bec-corpus/fit-model`, through `mailrisk eval --features`) fits the
+    /// rule's model on, and a way to see why a message scored as it did.
+    ///
+    /// ```
+    /// use mailrisk::Engine;
+    /// let engine = Engine::default();
+    /// let raw = b"From: Tom <tom.ceo.office@gmail.com>\r\nSubject: quick\r\n\r\n\
+    ///     Are you at your desk? I need you to process a wire today, I am in a meeting.\r\n";
+    /// let f = engine.request_features(raw);
+    /// let value = |name| f.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+    /// assert_eq!(value("request_money"), Some(1.0));
+    /// assert_eq!(value("availability"), Some(1.0));
+    /// assert_eq!(value("done"), Some(0.0));
+    /// ```
+    pub fn request_features(&self, raw: &[u8]) -> Vec<(&'static str, f64)> {
+        let c = &self.compiled;
+        // Behind the same panic boundary as scoring; a message that cannot be read has no
+        // features.
+        let mut findings = Findings::new(&c.settings);
+        guarded("parse", &mut findings, |_| {
+            let view = self.parser.parse(raw, &c.policy.limits);
+            detect::request_features(&view, c)
+        })
+        .unwrap_or_default()
+    }
 }
 
 /// Runs one stage of scoring inside a panic boundary. A panic becomes the finding

@@ -24,6 +24,11 @@ pub struct EvalArgs {
     /// The label of benign mail (the negative class).
     #[arg(long, default_value = "ham", value_name = "LABEL")]
     negative: String,
+    /// Also write one JSON line per message to FILE: its label, path, level, score, the rules
+    /// that fired and the features `content.bec_request` read (what
+    /// `benches/bec-corpus/fit-model` fits the rule's model on).
+    #[arg(long, value_name = "FILE")]
+    features: Option<PathBuf>,
     /// A folder with one sub-folder of messages per label.
     #[arg(value_name = "DIR")]
     dir: PathBuf,
@@ -100,7 +105,24 @@ fn labels(dir: &Path) -> Result<Vec<(String, PathBuf)>, String> {
     Ok(out)
 }
 
-fn evaluate(engine: &Engine, label: &str, path: &Path, max_bytes: usize) -> LabelReport {
+/// One message of `--features`.
+#[derive(Serialize)]
+struct FeatureLine<'a> {
+    label: &'a str,
+    path: String,
+    level: &'static str,
+    score: u8,
+    rules: Vec<&'static str>,
+    features: BTreeMap<&'static str, f64>,
+}
+
+fn evaluate(
+    engine: &Engine,
+    (label, path): (&str, &Path),
+    max_bytes: usize,
+    features: &mut Option<io::BufWriter<std::fs::File>>,
+) -> io::Result<LabelReport> {
+    let mut written = Ok(());
     let mut r = LabelReport {
         label: label.to_string(),
         levels: LEVELS.iter().map(|l| (*l, 0)).collect(),
@@ -127,6 +149,19 @@ fn evaluate(engine: &Engine, label: &str, path: &Path, max_bytes: usize) -> Labe
                 for f in v.findings() {
                     *rules.entry(f.id()).or_default() += 1;
                 }
+                if let (Some(w), Ok(())) = (features.as_mut(), &written) {
+                    let line = FeatureLine {
+                        label,
+                        path: mail.path.display().to_string(),
+                        level: level_name(v.level()),
+                        score: v.score(),
+                        rules: v.findings().iter().map(|f| f.id()).collect(),
+                        features: engine.request_features(&mail.bytes).into_iter().collect(),
+                    };
+                    written = serde_json::to_writer(&mut *w, &line)
+                        .map_err(io::Error::other)
+                        .and_then(|()| writeln!(w));
+                }
             }
             Err(panic) => {
                 eprintln!(
@@ -144,7 +179,7 @@ fn evaluate(engine: &Engine, label: &str, path: &Path, max_bytes: usize) -> Labe
     top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     top.truncate(5);
     r.top_rules = top;
-    r
+    written.map(|()| r)
 }
 
 fn percent(n: usize, of: usize) -> String {
@@ -221,10 +256,24 @@ pub fn run(args: EvalArgs, policy: Option<Policy>) -> Result<ExitCode, String> {
     let max_bytes = policy.limits.max_message_bytes;
     let engine = Engine::new(policy).map_err(|e| e.to_string())?;
     let folders = labels(&args.dir)?;
+    let mut features = match &args.features {
+        Some(p) => Some(io::BufWriter::new(
+            std::fs::File::create(p).map_err(|e| format!("cannot write {}: {e}", p.display()))?,
+        )),
+        None => None,
+    };
+    let feature_error = |e: io::Error| {
+        let p = args.features.as_deref().unwrap_or(Path::new("-"));
+        format!("cannot write {}: {e}", p.display())
+    };
     let labels: Vec<LabelReport> = folders
         .iter()
-        .map(|(name, path)| evaluate(&engine, name, path, max_bytes))
-        .collect();
+        .map(|(name, path)| evaluate(&engine, (name, path), max_bytes, &mut features))
+        .collect::<io::Result<_>>()
+        .map_err(feature_error)?;
+    if let Some(w) = features.as_mut() {
+        w.flush().map_err(feature_error)?;
+    }
     let (mut tp, mut fp, mut fneg) = (0, 0, 0);
     for l in &labels {
         if l.label == args.negative {

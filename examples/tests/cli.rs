@@ -76,13 +76,19 @@ fn scan_of_the_samples_prints_valid_jsonl() {
     // The display-name spoof plus urgent, secret payment language: critical.
     assert_eq!(spoof["level"], "critical");
     assert_eq!(spoof["action"], "quarantine");
-    assert_eq!(
-        spoof["findings"][0]["rule"],
-        "identity.display_name_address"
+    // The request itself joins the impersonation in the composite.
+    let finding = |v: &serde_json::Value, rule: &str| {
+        v["findings"]
+            .as_array()
+            .and_then(|f| f.iter().find(|f| f["rule"] == rule).cloned())
+            .unwrap_or_default()
+    };
+    assert!(finding(spoof, "composite.bec_payment_request").is_object());
+    assert!(
+        finding(spoof, "identity.display_name_address")["explanation"]["zh"]
+            .as_str()
+            .is_some_and(|s| s.contains("显示名称"))
     );
-    assert!(spoof["findings"][0]["explanation"]["zh"]
-        .as_str()
-        .is_some_and(|s| s.contains("显示名称")));
 }
 
 #[test]
@@ -136,10 +142,15 @@ fn policy_language_is_the_default_report_language() {
         "examples/mail/09-malicious-ceo-display-name-spoof.eml",
     ]);
     let lines = validated_lines(&stdout(&o));
-    assert_eq!(
-        lines[0]["findings"][0]["evidence"]["target"],
-        "organisation"
-    );
+    let spoof = lines[0]["findings"]
+        .as_array()
+        .and_then(|f| {
+            f.iter()
+                .find(|f| f["rule"] == "identity.display_name_address")
+                .cloned()
+        })
+        .unwrap_or_default();
+    assert_eq!(spoof["evidence"]["target"], "organisation");
 }
 
 #[test]
@@ -1012,6 +1023,43 @@ fn eval_reports_levels_rules_precision_and_recall_per_label() {
         (Some(1.0), Some(1.0))
     );
     assert!(bec["top_rules"].as_array().is_some_and(|t| !t.is_empty()));
+    // --features writes one line per message with the request model's features.
+    let features = dir.join("features.jsonl");
+    let o = run(&[
+        "eval",
+        "--features",
+        features.to_str().expect("utf-8"),
+        dir.to_str().expect("utf-8"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&features)
+        .expect("features written")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 6);
+    let gift = lines
+        .iter()
+        .find(|l| {
+            l["path"]
+                .as_str()
+                .is_some_and(|p| p.ends_with("14-malicious-gift-card-request.eml"))
+        })
+        .expect("sample 14");
+    assert_eq!(gift["label"], "bec");
+    assert_eq!(gift["features"]["request_gift"], 1.0, "{gift}");
+    assert!(gift["rules"]
+        .as_array()
+        .is_some_and(|r| r.iter().any(|r| r == "content.bec_request")));
+    // A features file that cannot be written is an error, not silence.
+    let o = run(&[
+        "eval",
+        "--features",
+        dir.join("no/such/dir/f.jsonl").to_str().expect("utf-8"),
+        dir.to_str().expect("utf-8"),
+    ]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot write"));
     // The table says the same.
     let o = run(&[
         "eval",

@@ -102,6 +102,17 @@ impl<'a> Reading<'a> {
         }
     }
 
+    /// The body's own text, before any quoted earlier correspondence.
+    pub(crate) fn new_text(&self) -> &'a str {
+        let text = self.view.text.as_str();
+        text.get(..self.quoted_from).unwrap_or(text)
+    }
+
+    /// Whether the body quotes earlier correspondence (a reply or a thread).
+    pub(crate) fn has_quoted_text(&self) -> bool {
+        self.quoted_from < self.view.text.len()
+    }
+
     /// Bank identifiers and beneficiary names in the body.
     pub(crate) fn bank(&self) -> &[Found] {
         self.bank
@@ -137,9 +148,15 @@ impl<'a> Reading<'a> {
 
     /// The first phrase of `category`, new text before quoted text, subject first.
     pub(crate) fn first(&self, category: Category) -> Option<Quote<'a>> {
+        self.first_by(category, false)
+    }
+
+    /// [`Reading::first`]; when `asserted`, only in a sentence that does not say nothing
+    /// changed.
+    fn first_by(&self, category: Category, asserted: bool) -> Option<Quote<'a>> {
         let mut quoted = None;
         for (place, scan, text) in self.scans() {
-            for h in scan.of(category) {
+            for h in scan.of(category).filter(|h| !(asserted && scan.negated(h))) {
                 let Some(q) = self.quote(place, scan, text, h) else {
                     continue;
                 };
@@ -154,8 +171,14 @@ impl<'a> Reading<'a> {
 
     /// The first phrase of `a` with a phrase of `b` in the same sentence, new text first.
     pub(crate) fn near(&self, a: Category, b: Category) -> Option<(Quote<'a>, Quote<'a>)> {
+        self.near_by(a, b, false)
+    }
+
+    /// [`Reading::near`]; when `asserted`, only in a sentence that does not say nothing
+    /// changed.
+    fn near_by(&self, a: Category, b: Category, asserted: bool) -> Option<(Quote<'a>, Quote<'a>)> {
         let mut found = self.scans().into_iter().filter_map(|(place, scan, text)| {
-            let (x, y) = scan.near(a, b)?;
+            let (x, y) = scan.near_by(a, b, |h| !(asserted && scan.negated(h)))?;
             Some((
                 self.quote(place, scan, text, &x)?,
                 self.quote(place, scan, text, &y)?,
@@ -168,14 +191,17 @@ impl<'a> Reading<'a> {
         Some(first)
     }
 
-    /// Change language: a change phrase, or bank words next to a change word or a pretext.
+    /// Change language: a change phrase, or bank words next to a change word or a pretext, in
+    /// a sentence that does not say nothing changed ("our bank details remain unchanged").
     /// Returns the phrase, the word next to it, and the strength it deserves.
     pub(crate) fn bank_change(&self) -> Option<(Quote<'a>, Option<Quote<'a>>, f64)> {
-        let strong = self.first(Category::BankChange).map(|q| (q, None, 1.0));
+        let strong = self
+            .first_by(Category::BankChange, true)
+            .map(|q| (q, None, 1.0));
         let paired = [(Category::Change, 0.85), (Category::Pretext, 0.8)]
             .into_iter()
             .filter_map(|(c, s)| {
-                self.near(Category::BankDetails, c)
+                self.near_by(Category::BankDetails, c, true)
                     .map(|(a, b)| (a, Some(b), s))
             });
         strong
@@ -268,7 +294,9 @@ pub(crate) fn check(reading: &Reading<'_>, view: &MessageView, out: &mut Finding
         let strength = if view.urls.is_empty() { 0.6 } else { 1.0 };
         out.add(&CREDENTIAL_LURE, strength * q.factor(), q.evidence());
     }
+    request::check(reading, view, out);
 }
 
+pub(crate) mod request;
 #[cfg(test)]
 mod tests;

@@ -42,6 +42,14 @@ pub(crate) fn run(
     content::check(&reading, view, out);
 }
 
+/// The features `content.bec_request` reads from a message (see `Engine::request_features`).
+pub(crate) fn request_features(
+    view: &MessageView,
+    compiled: &Compiled,
+) -> Vec<(&'static str, f64)> {
+    content::request::features(&content::Reading::new(view, compiled))
+}
+
 /// What the host's correspondence history says about a sender.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Contact {

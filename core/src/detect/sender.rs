@@ -476,6 +476,22 @@ mod impersonation_tests {
     }
 
     #[test]
+    fn free_mail_providers_are_never_lookalikes() {
+        let engine = crate::Engine::default();
+        for d in [
+            "yahoo.com.hk",
+            "yahoo.com.tw",
+            "outlook.at",
+            "yahoo.co.in",
+            "hotmail.com.br",
+        ] {
+            assert!(engine.check_domain(d).expect("host").is_none(), "{d}");
+        }
+        // An imitation of a provider still is one.
+        assert!(engine.check_domain("gmai1.com").expect("host").is_some());
+    }
+
+    #[test]
     fn builtin_brands_switch_off_by_category_and_by_name() {
         let engine = |extra: &str| {
             crate::Engine::new(crate::Policy::from_toml_str(extra).expect("policy"))

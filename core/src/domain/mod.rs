@@ -107,6 +107,11 @@ impl DomainSet {
     pub(crate) fn contains_org(&self, org: &str) -> bool {
         self.0.contains(org)
     }
+
+    /// Every domain of the set.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str)
+    }
 }
 
 #[cfg(test)]

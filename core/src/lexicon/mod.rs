@@ -61,6 +61,17 @@ categories! {
     Credential => "credential": "Credential phishing lures.",
     Document => "document": "Trade documents: invoice, quotation, contract, B/L, L/C.",
     Proforma => "proforma": "Proforma invoices.",
+    Request => "request": "Asking the reader to act: can you, I need you to, 麻烦你.",
+    Payroll => "payroll": "Payroll and direct deposit: where a salary is paid.",
+    Records => "records": "Records worth stealing: tax forms, aging reports, staff lists.",
+    Availability => "availability": "Are you there? The opening of a request still to come.",
+    Task => "task": "An unnamed job for the reader: a quick task, a favour.",
+    Unavailable => "unavailable": "The sender cannot be reached: in a meeting, on a flight.",
+    Done => "done": "What is done and reported, not asked for: remittance advice.",
+    Caution => "caution": "Verification through a trusted channel: call the number on file.",
+    Unchanged => "unchanged": "Nothing changed: unchanged, not a new account, 没有变更.",
+    Warning => "warning": "Talking about fraud: awareness notices quote the attackers' words.",
+    Broadcast => "broadcast": "Written to many at once: dear all, 各位同事, 皆さま.",
 }
 
 impl Category {
@@ -529,11 +540,25 @@ impl Scan {
         self.hits.iter().any(|h| h.category == category)
     }
 
+    /// Whether the sentence of `hit` says that nothing changed ("remain unchanged", "不是新账户",
+    /// "変更はございません").
+    pub(crate) fn negated(&self, hit: &Hit) -> bool {
+        self.of(Category::Unchanged)
+            .any(|n| n.sentence == hit.sentence)
+    }
+
     /// The first hit of `a` that has a hit of `b` in the same sentence within [`NEAR`] bytes and
     /// not overlapping it, with that hit.
-    pub(crate) fn near(&self, a: Category, b: Category) -> Option<(Hit, Hit)> {
-        self.of(a).find_map(|x| {
+    /// Only hits that `keep` keeps count, on either side.
+    pub(crate) fn near_by(
+        &self,
+        a: Category,
+        b: Category,
+        keep: impl Fn(&Hit) -> bool,
+    ) -> Option<(Hit, Hit)> {
+        self.of(a).filter(|x| keep(x)).find_map(|x| {
             self.of(b)
+                .filter(|y| keep(y))
                 .find(|y| {
                     let gap = if y.start >= x.end {
                         Some(y.start - x.end)

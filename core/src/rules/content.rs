@@ -21,7 +21,7 @@ const LEXICON_REF: &str = "core/data/lexicon.toml: phrase sets per category and 
 pub(crate) static BANK_DETAIL_CHANGE: Rule = Rule {
     id: "content.bank_detail_change",
     family: Family::Content,
-    default_weight: 0.55,
+    default_weight: 0.3,
     summary: "The message says the bank or payment details have changed.",
     description: "A change of the account to pay is how supplier-invoice fraud takes the money. \
         The rule fires on a change phrase (\"our bank account has changed\", \"please remit to \
@@ -34,7 +34,11 @@ pub(crate) static BANK_DETAIL_CHANGE: Rule = Rule {
     false_positives: "Real bank changes happen and this rule reports them; the action is to \
         confirm by phone on a number already on file. Words never fire alone: \"new\" and \
         \"bank account\" must share a sentence, and sign-up mails (\"your new account\") use no \
-        bank words. Bank marketing (\"our new bank app\") does not say bank details.",
+        bank words. Bank marketing (\"our new bank app\") does not say bank details. A sentence \
+        that says nothing changed (\"our bank details remain unchanged\", \"不是新账户\", \
+        \"変更はございません\") does not count. On its own the rule stays low (with the other \
+        phrase rules it counts at most 0.3): whether the message asks to pay the new account is \
+        `content.bec_request`'s call, and impersonation makes it critical.",
     references: &[
         "FBI IC3 PSA I-091019-PSA: Business Email Compromise, the $26 billion scam",
         "Microsoft Security Blog: BEC payment-change lures",
@@ -108,7 +112,7 @@ pub(crate) static AUTHORITY: Rule = Rule {
 pub(crate) static GIFT_CARDS: Rule = Rule {
     id: "content.gift_cards",
     family: Family::Content,
-    default_weight: 0.5,
+    default_weight: 0.3,
     summary: "A request to buy gift cards and send their codes.",
     description: "Gift cards (\"iTunes\", \"Google Play\", \"礼品卡\", \"Geschenkkarte\") in the \
         same sentence as buying or sending codes (\"buy\", \"scratch\", \"send me the codes\", \
@@ -162,5 +166,56 @@ pub(crate) static CREDENTIAL_LURE: Rule = Rule {
     evidence: phrase_evidence!(),
     explain_en: "The {place|t} is a password lure: \"{phrase}\".",
     explain_zh: "{place|t}是诱导输入密码的内容：“{phrase}”。",
+    renamed_from: &[],
+};
+
+/// `content.bec_request`
+pub(crate) static BEC_REQUEST: Rule = Rule {
+    id: "content.bec_request",
+    family: Family::Content,
+    default_weight: 0.7,
+    summary: "The message asks the reader to act on something sensitive, as business-email \
+        compromise does: pay, buy gift cards, change a salary account, send data or a number.",
+    description: "Reads the message as a whole for what it asks: a request (\"can you\", \"I \
+        need you to\", \"麻烦你\", \"pouvez-vous\") next to money, bank details, payroll, gift \
+        cards, records (W-2, aging report, staff lists) or an unnamed task; an availability \
+        check (\"are you at your desk?\", \"在吗\"); a phone or chat switch; with pressure \
+        (urgency, secrecy, \"I am in a meeting\"); and what speaks against it (a payment \
+        reported as made, pointers to verifying by phone, trade documents). A logistic model \
+        fitted on the development corpus (`benches/bec-corpus`, weights in \
+        `core/data/request-model.toml`) weighs these features; the rule reports from the \
+        model's threshold, at the model's probability, so a strong request reaches medium on \
+        its own and joins impersonation in `composite.bec_payment_request`.",
+    false_positives: "Genuine requests between colleagues and partners (\"can you process the \
+        payment for PO 4471 today?\") read the same; that is why the weight stays below high on \
+        its own and the evidence quotes what was read. Remittance advice, invoices sent with \
+        their documents, and mail that points to verification by phone weigh against it. \
+        Mailing-list and bulk mail (`List-Id`, `List-Unsubscribe`) keeps half the weight: it is \
+        written to many; a forged list header buys an attacker no more than low, and \
+        impersonation still makes the composite critical.",
+    references: &[
+        "FBI IC3 PSA I-091019-PSA: Business Email Compromise",
+        "FBI IC3 PSA I-050422-PSA: Business Email Compromise, the $43 billion scam",
+        "core/data/request-model.toml: the fitted weights and how they were fitted",
+        LEXICON_REF,
+    ],
+    evidence: phrase_evidence!(
+        (
+            "about",
+            "what the request is about (money, payroll, gift cards …), or -"
+        ),
+        (
+            "pressure",
+            "urgency, secrecy or unavailability phrases, comma-separated, or -"
+        ),
+        (
+            "probability",
+            "the model's probability that this is a BEC request, 0.00–1.00"
+        ),
+    ),
+    explain_en: "The {place|t} asks the reader to act on something sensitive: \"{phrase}\" \
+        about \"{about}\" (pressure: {pressure}; model {probability}).",
+    explain_zh: "{place|t}要求收件人处理敏感事项：“{phrase}”，涉及“{about}”（施压：{pressure}；\
+        模型概率 {probability}）。",
     renamed_from: &[],
 };

@@ -34,6 +34,7 @@ const PAYMENT_REQUEST: &[&str] = &[
     "banking.new_account_details",
     "banking.vendor_account_changed",
     "content.gift_cards",
+    "content.bec_request",
 ];
 
 /// Every composite, in the order they are evaluated.
@@ -67,6 +68,59 @@ pub(crate) static DISCOUNTS: &[Discount] = &[Discount {
     ],
     factor: 0.5,
 }];
+
+/// A cap: the findings of `rules` together weigh at most `max` (their noisy-or), each scaled
+/// by the same factor when they would weigh more.
+pub(crate) struct Cap {
+    pub(crate) rules: &'static [&'static str],
+    pub(crate) max: f64,
+}
+
+/// Every cap. The phrase-level content rules each quote one thing a message says; read
+/// together they are `content.bec_request`'s features, and that rule (fitted on real
+/// requests and hard negatives) decides whether they add up to a request. On their own they
+/// stay low, however many of them fire, so that genuine mail about payments, bank details and
+/// deadlines is not raised by counting the same words twice.
+pub(crate) static CAPS: &[Cap] = &[Cap {
+    rules: &[
+        "content.bank_detail_change",
+        "content.payment_urgency",
+        "content.secrecy",
+        "content.authority",
+        "content.gift_cards",
+        "content.phone_harvesting",
+    ],
+    max: 0.3,
+}];
+
+/// Applies the caps to `findings`.
+pub(crate) fn cap(findings: &mut [Finding]) {
+    for c in CAPS {
+        let combined = |f: f64, findings: &[Finding]| {
+            1.0 - findings
+                .iter()
+                .filter(|x| c.rules.contains(&x.id()))
+                .map(|x| 1.0 - x.weight() * f)
+                .product::<f64>()
+        };
+        if combined(1.0, findings) <= c.max {
+            continue;
+        }
+        // The combined weight grows with the factor: bisect for the one that reaches `max`.
+        let (mut lo, mut hi) = (0.0, 1.0);
+        for _ in 0..40 {
+            let mid = (lo + hi) / 2.0;
+            if combined(mid, findings) > c.max {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        for f in findings.iter_mut().filter(|x| c.rules.contains(&x.id())) {
+            f.scale(lo);
+        }
+    }
+}
 
 /// Applies the discounts to `findings`.
 pub(crate) fn discount(findings: &mut [Finding]) {
@@ -111,6 +165,32 @@ mod tests {
             }
             assert!((0.0..1.0).contains(&d.factor));
         }
+    }
+
+    #[test]
+    fn caps_hold_and_name_catalogued_rules() {
+        use crate::rules::{rule, BANK_DETAIL_CHANGE, BEC_REQUEST, PAYMENT_URGENCY, SECRECY};
+        for c in CAPS {
+            for id in c.rules {
+                assert!(rule(id).is_some(), "{id}");
+            }
+        }
+        let mut list = vec![
+            Finding::new(&BANK_DETAIL_CHANGE, 0.55, Evidence::new()),
+            Finding::new(&PAYMENT_URGENCY, 0.25, Evidence::new()),
+            Finding::new(&SECRECY, 0.3, Evidence::new()),
+            Finding::new(&BEC_REQUEST, 0.5, Evidence::new()),
+        ];
+        cap(&mut list);
+        let capped = 1.0 - list[..3].iter().map(|f| 1.0 - f.weight()).product::<f64>();
+        assert!((capped - 0.3).abs() < 1e-6, "{capped}");
+        // Their order is kept, and the request model's own finding is not capped.
+        assert!(list[0].weight() > list[2].weight() && list[2].weight() > list[1].weight());
+        assert_eq!(list[3].weight(), 0.5);
+        // Under the cap nothing changes.
+        let mut one = vec![Finding::new(&PAYMENT_URGENCY, 0.25, Evidence::new())];
+        cap(&mut one);
+        assert_eq!(one[0].weight(), 0.25);
     }
 
     #[test]

@@ -177,6 +177,7 @@ impl<'a> Findings<'a> {
             return (self.list, Level::None);
         }
         composite::discount(&mut self.list);
+        composite::cap(&mut self.list);
         let mut floor = Level::None;
         for (c, evidence) in composite::matches(&self.list) {
             let before = self.list.len();

@@ -431,3 +431,125 @@ fn reply_headers_start_the_quoted_history() {
     let fwd = "FYI\r\n---------- Forwarded message ---------\r\nFrom: A\r\nSubject: x\r\n\r\nbody";
     assert_eq!(quoted_from(fwd), fwd.len());
 }
+
+const REQUEST: &str = "content.bec_request";
+
+#[test]
+fn a_bec_request_reaches_medium_on_its_own() {
+    // Written for this test, not taken from the corpus: plain headers, no impersonation.
+    let cases = [
+        (
+            "en",
+            "Quick request",
+            "Are you at your desk? I need you to process a wire of USD 18,400 to the account \
+             below today. I am in a meeting and can't take calls, keep this between us and \
+             confirm once done.",
+        ),
+        (
+            "zh_hans",
+            "急",
+            "在吗？我在开会，不方便接电话。麻烦你马上安排一笔付款，今天必须汇出去，账户如下，\
+             不要告诉别人，办好后回复我。",
+        ),
+    ];
+    for (lang, subject, body) in cases {
+        let v = score(&mail(subject, body));
+        assert_explained(&v);
+        assert!(v.has(REQUEST), "{lang}: {:?}", v.findings());
+        assert!(v.level() >= Level::Medium, "{lang}: {:?}", v.level());
+        let p: f64 = evidence(&v, REQUEST, "probability")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_default();
+        assert!(p >= crate::detect::content::request::Model::builtin().threshold);
+        assert_ne!(
+            evidence(&v, REQUEST, "pressure").as_deref(),
+            Some("-"),
+            "{lang}"
+        );
+    }
+}
+
+#[test]
+fn genuine_payment_mail_is_not_a_request() {
+    let cases = [
+        (
+            "Remittance advice",
+            "Dear Supplier,\nWe have paid invoice INV-2231 today, USD 18,400, to your account \
+             ending 4471. Please find attached the remittance advice for your records. No action \
+             is required.",
+        ),
+        (
+            "Invoice 2026-044",
+            "Hi David,\nPlease find attached invoice 2026-044. Payment within 14 days please; our \
+             bank details are on the invoice as usual and remain unchanged.",
+        ),
+        (
+            "水单",
+            "王经理您好，定金已付款，附件是银行水单，请查收。尾款按合同在发货前付清。",
+        ),
+        (
+            "Beware of fake bank-change emails",
+            "Dear all,\nFraudsters are sending emails that ask finance staff to pay a new bank \
+             account urgently. Our bank details never change by email; always verify by phone on \
+             the number on file.",
+        ),
+    ];
+    for (subject, body) in cases {
+        let v = score(&mail(subject, body));
+        assert_explained(&v);
+        assert!(!v.has(REQUEST), "{subject}: {:?}", v.findings());
+        assert!(v.level() < Level::Medium, "{subject}: {:?}", v.findings());
+    }
+}
+
+#[test]
+fn a_sentence_saying_nothing_changed_is_not_a_bank_change() {
+    for body in [
+        "Our bank details have not changed; please pay to the account on file.",
+        "付款账户就是我们一直付的账户，不是新账户。",
+        "お振込先は従来通りです。口座情報の変更はございません。",
+        "Реквизиты в счёте без изменений, как в договоре.",
+    ] {
+        assert!(
+            !rules_of("Payment", body).contains(&CHANGE.to_string()),
+            "{body}"
+        );
+    }
+    // Another sentence of the same mail still counts.
+    let body = "Nothing else is unchanged. Please note our bank account has changed.";
+    assert!(rules_of("Payment", body).contains(&CHANGE.to_string()));
+}
+
+#[test]
+fn the_request_model_is_well_formed() {
+    use super::request::{Model, FEATURES};
+    let m: Model = toml::from_str(include_str!("../../../data/request-model.toml"))
+        .expect("the built-in model parses");
+    for name in m.weights.keys() {
+        assert!(FEATURES.contains(&name.as_str()), "unknown feature {name}");
+    }
+    assert!((0.5..1.0).contains(&m.threshold), "{}", m.threshold);
+    // No features at all is not a request.
+    assert!(m.probability(&[]) < m.threshold);
+}
+
+#[test]
+fn list_mail_keeps_half_a_request() {
+    let body = "Are you at your desk? I need you to process a wire of USD 18,400 to the account \
+                below today. I am in a meeting and can't take calls, keep this between us and \
+                confirm once done.";
+    let direct = score(&mail("Quick request", body));
+    let list = score(&format!(
+        "List-Id: <finance.lists.example.org>\n{}",
+        mail("Quick request", body)
+    ));
+    let w = |v: &crate::Verdict| {
+        v.findings()
+            .iter()
+            .find(|f| f.id() == REQUEST)
+            .map(|f| f.weight())
+            .unwrap_or_default()
+    };
+    assert!(w(&direct) > 0.0);
+    assert!((w(&direct) - 2.0 * w(&list)).abs() < 1e-9);
+}
