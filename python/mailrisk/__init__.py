@@ -70,7 +70,7 @@ class Engine:
         each with its category, language, text as written, offset and sentence number.
 
         >>> [(m["category"], m["text"]) for m in Engine().find_phrases("请尽快付款")]
-        [('urgency', '尽快'), ('payment', '付款')]
+        [('urgency', '尽快'), ('request', '请尽快'), ('payment', '付款')]
         >>> found = Engine().find_phrases("Our bank details have changed.")
         >>> [m["text"] for m in found if m["category"] == "bank_change"]
         ['Our bank details have changed']
