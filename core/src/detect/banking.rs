@@ -20,12 +20,12 @@ pub(crate) fn check(
 }
 
 /// Whether a found identifier is an account money can be sent to.
-fn is_account(f: &Found) -> bool {
+pub(crate) fn is_account(f: &Found) -> bool {
     matches!(f.kind, Kind::Iban | Kind::Card | Kind::Aba | Kind::Account)
 }
 
 /// Every account on record for any vendor, compact.
-fn accounts_on_record<'a>(vendors: impl IntoIterator<Item = &'a Vendor>) -> Vec<String> {
+pub(crate) fn accounts_on_record<'a>(vendors: impl IntoIterator<Item = &'a Vendor>) -> Vec<String> {
     vendors
         .into_iter()
         .flat_map(|v| &v.accounts)
@@ -35,7 +35,8 @@ fn accounts_on_record<'a>(vendors: impl IntoIterator<Item = &'a Vendor>) -> Vec<
         .collect()
 }
 
-fn on_record(records: &[String], f: &Found) -> bool {
+/// Whether `f` is one of the accounts on record.
+pub(crate) fn on_record(records: &[String], f: &Found) -> bool {
     records
         .iter()
         .any(|r| r == &f.value || r.ends_with(&f.value))

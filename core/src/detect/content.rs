@@ -253,7 +253,12 @@ pub(crate) fn quoted_from(text: &str) -> usize {
     text.len()
 }
 
-pub(crate) fn check(reading: &Reading<'_>, view: &MessageView, out: &mut Findings<'_>) {
+pub(crate) fn check(
+    reading: &Reading<'_>,
+    view: &MessageView,
+    compiled: &Compiled,
+    out: &mut Findings<'_>,
+) {
     if let Some((q, near, strength)) = reading.bank_change() {
         let mut ev = q.evidence();
         if let Some(n) = &near {
@@ -294,7 +299,7 @@ pub(crate) fn check(reading: &Reading<'_>, view: &MessageView, out: &mut Finding
         let strength = if view.urls.is_empty() { 0.6 } else { 1.0 };
         out.add(&CREDENTIAL_LURE, strength * q.factor(), q.evidence());
     }
-    request::check(reading, view, out);
+    request::check(reading, view, compiled, out);
 }
 
 pub(crate) mod request;

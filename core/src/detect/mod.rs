@@ -39,7 +39,7 @@ pub(crate) fn run(
     }
     // What the message asks for matters both ways: a stolen mailbox sends the payment change.
     banking::check(view, compiled, &reading, out);
-    content::check(&reading, view, out);
+    content::check(&reading, view, compiled, out);
 }
 
 /// The features `content.bec_request` reads from a message (see `Engine::request_features`).
@@ -47,7 +47,7 @@ pub(crate) fn request_features(
     view: &MessageView,
     compiled: &Compiled,
 ) -> Vec<(&'static str, f64)> {
-    content::request::features(&content::Reading::new(view, compiled))
+    content::request::features(&content::Reading::new(view, compiled), compiled)
 }
 
 /// What the host's correspondence history says about a sender.

@@ -72,6 +72,7 @@ categories! {
     Unchanged => "unchanged": "Nothing changed: unchanged, not a new account, 没有变更.",
     Warning => "warning": "Talking about fraud: awareness notices quote the attackers' words.",
     Broadcast => "broadcast": "Written to many at once: dear all, 各位同事, 皆さま.",
+    Contact => "contact": "A phone or chat contact mentioned: WhatsApp, mobile number, 微信.",
 }
 
 impl Category {

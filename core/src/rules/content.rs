@@ -190,6 +190,7 @@ pub(crate) static BEC_REQUEST: Rule = Rule {
         payment for PO 4471 today?\") read the same; that is why the weight stays below high on \
         its own and the evidence quotes what was read. Remittance advice, invoices sent with \
         their documents, and mail that points to verification by phone weigh against it. \
+        A request to pay only accounts on the vendor registry is routine and not reported. \
         Mailing-list and bulk mail (`List-Id`, `List-Unsubscribe`) keeps half the weight: it is \
         written to many; a forged list header buys an attacker no more than low, and \
         impersonation still makes the composite critical.",

@@ -14,6 +14,8 @@
 use std::sync::OnceLock;
 
 use super::{Quote, Reading};
+use crate::compiled::Compiled;
+use crate::detect::banking;
 use crate::lexicon::Category;
 use crate::message::MessageView;
 use crate::rules::BEC_REQUEST;
@@ -50,6 +52,11 @@ pub(crate) const FEATURES: &[&str] = &[
     "broadcast",
     "pressure",
     "ask_pressure",
+    "amount",
+    "bank_ids",
+    "ask_amount",
+    "ask_bank_ids",
+    "contact",
 ];
 
 /// A logistic model: `p = 1 / (1 + e^-(bias + Σ weight·feature))`.
@@ -94,6 +101,8 @@ struct Read<'a> {
     /// The request and what it is about, the strongest pair found.
     ask: Option<(Quote<'a>, Option<Quote<'a>>)>,
     pressure: Vec<&'a str>,
+    /// Every account the message names is one of the vendors' accounts on record.
+    known_payee: bool,
 }
 
 /// New text scores 1, text quoted from earlier mail 0.5, absence 0.
@@ -101,8 +110,9 @@ fn value(q: Option<Quote<'_>>) -> f64 {
     q.map_or(0.0, |q| q.factor())
 }
 
-/// The features of a message, in [`FEATURES`] order, with the quotes behind them.
-fn read<'a>(reading: &Reading<'a>) -> (Vec<(&'static str, f64)>, Read<'a>) {
+/// The features of a message, in [`FEATURES`] order, with the quotes behind them. `known` are
+/// the vendors' accounts on record.
+fn read<'a>(reading: &Reading<'a>, known: &[String]) -> (Vec<(&'static str, f64)>, Read<'a>) {
     let mut r = Read::default();
     let near = |a: Category, b: Category| reading.near(a, b);
     let first = |c: Category| reading.first(c);
@@ -149,6 +159,17 @@ fn read<'a>(reading: &Reading<'a>) -> (Vec<(&'static str, f64)>, Read<'a>) {
         .count() as f64;
     let asked = r.ask.as_ref().map_or(0.0, |(q, _)| q.factor());
     let new_text = reading.new_text();
+    let amount = f64::from(u8::from(has_amount(new_text)));
+    // Bank identifiers in the body (an account, IBAN, SWIFT code or beneficiary: the payee's,
+    // or a signature's); whether every account among them is on record.
+    let accounts = reading.bank().iter().filter(|f| banking::is_account(f));
+    let (mut payable, mut unknown) = (0, 0);
+    for f in accounts {
+        payable += 1;
+        unknown += usize::from(!banking::on_record(known, f));
+    }
+    r.known_payee = payable > 0 && unknown == 0;
+    let bank_ids = f64::from(u8::from(!reading.bank().is_empty()));
     let chars = new_text.chars().filter(|c| !c.is_whitespace()).count();
     let pair = |p: Option<(Quote<'_>, Quote<'_>)>| p.map_or(0.0, |(a, _)| a.factor());
     let money_words = value(first(Category::Payment)).max(value(first(Category::BankDetails)));
@@ -198,25 +219,105 @@ fn read<'a>(reading: &Reading<'a>) -> (Vec<(&'static str, f64)>, Read<'a>) {
             "ask_pressure",
             asked * f64::from(u8::from(pressure_kinds > 0.0)),
         ),
+        ("amount", amount),
+        ("bank_ids", bank_ids),
+        ("ask_amount", asked * amount),
+        ("ask_bank_ids", asked * bank_ids),
+        ("contact", value(first(Category::Contact))),
     ];
     debug_assert!(features.iter().map(|f| f.0).eq(FEATURES.iter().copied()));
     (features, r)
 }
 
+/// Currency marks that make a number next to them an amount of money. ASCII ones are matched
+/// without regard to case.
+const CURRENCY: &[&str] = &[
+    "$", "€", "£", "¥", "￥", "₩", "₽", "usd", "eur", "gbp", "hkd", "sgd", "cad", "aud", "rmb",
+    "cny", "chf", "jpy", "inr", "aed", "sar", "rub", "brl", "mxn", "krw", "twd", "euro", "dollars",
+    "руб", "元", "万", "円", "원", "ريال", "درهم",
+];
+
+/// Whether `text` names an amount of money: a currency mark right before or after a number,
+/// with at most two spaces between ("USD 41,500", "6 200 €", "30 万", "HK$263,400"). A mark
+/// made of letters must be a word of its own ("10 rubber" is no amount).
+pub(crate) fn has_amount(text: &str) -> bool {
+    let b = text.as_bytes();
+    let alpha = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphabetic);
+    // A mark ending at `end` / starting at `start`, as a word of its own.
+    let ends_at = |end: usize| {
+        CURRENCY.iter().any(|c| {
+            let c = c.as_bytes();
+            end >= c.len()
+                && b[end - c.len()..end].eq_ignore_ascii_case(c)
+                && !(c[0].is_ascii_alphabetic() && end > c.len() && alpha(end - c.len() - 1))
+        })
+    };
+    let starts_at = |start: usize| {
+        CURRENCY.iter().any(|c| {
+            let c = c.as_bytes();
+            b.get(start..start + c.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(c))
+                && !(c[c.len() - 1].is_ascii_alphabetic() && alpha(start + c.len()))
+        })
+    };
+    let number = |b: u8| b.is_ascii_digit() || matches!(b, b',' | b'.');
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() || (i > 0 && number(b[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && number(b[i]) {
+            i += 1;
+        }
+        // Thousands separated by single spaces ("6 200").
+        while i + 1 < b.len() && b[i] == b' ' && b[i + 1].is_ascii_digit() {
+            i += 1;
+            while i < b.len() && number(b[i]) {
+                i += 1;
+            }
+        }
+        let gap_before = b[..start].iter().rev().take_while(|&&c| c == b' ').count();
+        let gap_after = b[i..].iter().take_while(|&&c| c == b' ').count();
+        if (gap_before <= 2 && ends_at(start - gap_before))
+            || (gap_after <= 2 && starts_at(i + gap_after))
+        {
+            return true;
+        }
+    }
+    false
+}
+
 /// The features of the message `reading` read, in [`FEATURES`] order.
-pub(crate) fn features(reading: &Reading<'_>) -> Vec<(&'static str, f64)> {
-    read(reading).0
+pub(crate) fn features(reading: &Reading<'_>, compiled: &Compiled) -> Vec<(&'static str, f64)> {
+    read(
+        reading,
+        &banking::accounts_on_record(&compiled.policy.vendors),
+    )
+    .0
 }
 
 /// `content.bec_request`: reports the request when the model's probability reaches its
 /// threshold, at that probability; half of it for mailing-list or bulk mail (`List-Id`,
 /// `List-Unsubscribe`, `Precedence: list`), written to many, never the one-to-one request
 /// BEC is.
-pub(crate) fn check(reading: &Reading<'_>, view: &MessageView, out: &mut Findings<'_>) {
+///
+/// A request to pay accounts that are all on the vendor registry is routine (the registry is
+/// how a company says whom it pays), and is not reported.
+pub(crate) fn check(
+    reading: &Reading<'_>,
+    view: &MessageView,
+    compiled: &Compiled,
+    out: &mut Findings<'_>,
+) {
     let model = Model::builtin();
-    let (features, r) = read(reading);
+    let (features, r) = read(
+        reading,
+        &banking::accounts_on_record(&compiled.policy.vendors),
+    );
     let p = model.probability(&features);
-    if p < model.threshold {
+    if p < model.threshold || r.known_payee {
         return;
     }
     let Some((ask, about)) = r.ask else {

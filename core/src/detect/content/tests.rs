@@ -553,3 +553,28 @@ fn list_mail_keeps_half_a_request() {
     assert!(w(&direct) > 0.0);
     assert!((w(&direct) - 2.0 * w(&list)).abs() < 1e-9);
 }
+
+#[test]
+fn amounts_are_numbers_next_to_a_currency() {
+    use super::request::has_amount;
+    for yes in [
+        "USD 41,500",
+        "a wire of 6 200 € today",
+        "马上付 30 万到账户",
+        "HK$263,400",
+        "£31,000 today",
+        "Betrag: 112.400,00 EUR",
+        "共 ¥96,800",
+    ] {
+        assert!(has_amount(yes), "{yes}");
+    }
+    for no in [
+        "PO 4471 ships on 3 May",
+        "10 rubber gloves",
+        "Europe 2026 tour",
+        "call me on 555 1234",
+        "",
+    ] {
+        assert!(!has_amount(no), "{no}");
+    }
+}
