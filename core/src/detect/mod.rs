@@ -47,7 +47,7 @@ pub(crate) fn request_features(
     view: &MessageView,
     compiled: &Compiled,
 ) -> Vec<(&'static str, f64)> {
-    content::request::features(&content::Reading::new(view, compiled), compiled)
+    content::request::features(&content::Reading::new(view, compiled))
 }
 
 /// What the host's correspondence history says about a sender.

@@ -101,8 +101,6 @@ struct Read<'a> {
     /// The request and what it is about, the strongest pair found.
     ask: Option<(Quote<'a>, Option<Quote<'a>>)>,
     pressure: Vec<&'a str>,
-    /// Every account the message names is one of the vendors' accounts on record.
-    known_payee: bool,
 }
 
 /// New text scores 1, text quoted from earlier mail 0.5, absence 0.
@@ -110,9 +108,15 @@ fn value(q: Option<Quote<'_>>) -> f64 {
     q.map_or(0.0, |q| q.factor())
 }
 
-/// The features of a message, in [`FEATURES`] order, with the quotes behind them. `known` are
-/// the vendors' accounts on record.
-fn read<'a>(reading: &Reading<'a>, known: &[String]) -> (Vec<(&'static str, f64)>, Read<'a>) {
+/// Whether [`read`] looks for bank identifiers or takes their feature as given.
+#[derive(Clone, Copy)]
+enum Bank {
+    Read,
+    Assume(f64),
+}
+
+/// The features of a message, in [`FEATURES`] order, with the quotes behind them.
+fn read<'a>(reading: &Reading<'a>, bank: Bank) -> (Vec<(&'static str, f64)>, Read<'a>) {
     let mut r = Read::default();
     let near = |a: Category, b: Category| reading.near(a, b);
     let first = |c: Category| reading.first(c);
@@ -161,15 +165,11 @@ fn read<'a>(reading: &Reading<'a>, known: &[String]) -> (Vec<(&'static str, f64)
     let new_text = reading.new_text();
     let amount = f64::from(u8::from(has_amount(new_text)));
     // Bank identifiers in the body (an account, IBAN, SWIFT code or beneficiary: the payee's,
-    // or a signature's); whether every account among them is on record.
-    let accounts = reading.bank().iter().filter(|f| banking::is_account(f));
-    let (mut payable, mut unknown) = (0, 0);
-    for f in accounts {
-        payable += 1;
-        unknown += usize::from(!banking::on_record(known, f));
-    }
-    r.known_payee = payable > 0 && unknown == 0;
-    let bank_ids = f64::from(u8::from(!reading.bank().is_empty()));
+    // or a signature's), read only when asked for: finding them scans the whole body.
+    let bank_ids = match bank {
+        Bank::Read => f64::from(u8::from(!reading.bank().is_empty())),
+        Bank::Assume(x) => x,
+    };
     let chars = new_text.chars().filter(|c| !c.is_whitespace()).count();
     let pair = |p: Option<(Quote<'_>, Quote<'_>)>| p.map_or(0.0, |(a, _)| a.factor());
     let money_words = value(first(Category::Payment)).max(value(first(Category::BankDetails)));
@@ -290,12 +290,32 @@ pub(crate) fn has_amount(text: &str) -> bool {
 }
 
 /// The features of the message `reading` read, in [`FEATURES`] order.
-pub(crate) fn features(reading: &Reading<'_>, compiled: &Compiled) -> Vec<(&'static str, f64)> {
-    read(
-        reading,
-        &banking::accounts_on_record(&compiled.policy.vendors),
-    )
-    .0
+pub(crate) fn features(reading: &Reading<'_>) -> Vec<(&'static str, f64)> {
+    read(reading, Bank::Read).0
+}
+
+/// Sets the bank-identifier features of `features` to `x`, their combination with the
+/// request (`asked`: its strength) accordingly.
+fn set_bank(features: &mut [(&'static str, f64)], x: f64, asked: f64) {
+    for f in features.iter_mut() {
+        match f.0 {
+            "bank_ids" => f.1 = x,
+            "ask_bank_ids" => f.1 = asked * x,
+            _ => {}
+        }
+    }
+}
+
+/// Whether every account `reading` names (at least one) is one of the vendors' accounts on
+/// record.
+fn known_payee(reading: &Reading<'_>, compiled: &Compiled) -> bool {
+    let known = banking::accounts_on_record(&compiled.policy.vendors);
+    let mut accounts = reading
+        .bank()
+        .iter()
+        .filter(|f| banking::is_account(f))
+        .peekable();
+    accounts.peek().is_some() && accounts.all(|f| banking::on_record(&known, f))
 }
 
 /// `content.bec_request`: reports the request when the model's probability reaches its
@@ -312,12 +332,22 @@ pub(crate) fn check(
     out: &mut Findings<'_>,
 ) {
     let model = Model::builtin();
-    let (features, r) = read(
-        reading,
-        &banking::accounts_on_record(&compiled.policy.vendors),
-    );
-    let p = model.probability(&features);
-    if p < model.threshold || r.known_payee {
+    // Most mail cannot reach the threshold whatever its bank identifiers: the better of the
+    // two cases decides whether the body is scanned for them at all.
+    let (mut features, r) = read(reading, Bank::Assume(0.0));
+    let without = model.probability(&features);
+    let asked = r.ask.as_ref().map_or(0.0, |(q, _)| q.factor());
+    set_bank(&mut features, 1.0, asked);
+    let with = model.probability(&features);
+    if without.max(with) < model.threshold {
+        return;
+    }
+    let p = if reading.bank().is_empty() {
+        without
+    } else {
+        with
+    };
+    if p < model.threshold || known_payee(reading, compiled) {
         return;
     }
     let Some((ask, about)) = r.ask else {
