@@ -32,6 +32,22 @@ fn schema() -> jsonschema::Validator {
 }
 
 /// Validates every JSON line against docs/verdict.schema.json; returns the parsed lines.
+/// The output line about the file named `file`.
+fn line_for<'a>(lines: &'a [serde_json::Value], file: &str) -> &'a serde_json::Value {
+    lines
+        .iter()
+        .find(|l| l["path"].as_str().is_some_and(|p| p.ends_with(file)))
+        .unwrap_or_else(|| panic!("no line for {file}"))
+}
+
+/// The finding of `rule` in a verdict line (`null` when it has none).
+fn finding_of(verdict: &serde_json::Value, rule: &str) -> serde_json::Value {
+    verdict["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["rule"] == rule).cloned())
+        .unwrap_or_default()
+}
+
 fn validated_lines(out: &str) -> Vec<serde_json::Value> {
     let validator = schema();
     out.lines()
@@ -65,27 +81,14 @@ fn scan_of_the_samples_prints_valid_jsonl() {
         })
         .count();
     assert_eq!(lines.len(), samples);
-    let spoof = lines
-        .iter()
-        .find(|l| {
-            l["path"]
-                .as_str()
-                .is_some_and(|p| p.ends_with("09-malicious-ceo-display-name-spoof.eml"))
-        })
-        .expect("sample 09");
+    let spoof = line_for(&lines, "09-malicious-ceo-display-name-spoof.eml");
     // The display-name spoof plus urgent, secret payment language: critical.
     assert_eq!(spoof["level"], "critical");
     assert_eq!(spoof["action"], "quarantine");
     // The request itself joins the impersonation in the composite.
-    let finding = |v: &serde_json::Value, rule: &str| {
-        v["findings"]
-            .as_array()
-            .and_then(|f| f.iter().find(|f| f["rule"] == rule).cloned())
-            .unwrap_or_default()
-    };
-    assert!(finding(spoof, "composite.bec_payment_request").is_object());
+    assert!(finding_of(spoof, "composite.bec_payment_request").is_object());
     assert!(
-        finding(spoof, "identity.display_name_address")["explanation"]["zh"]
+        finding_of(spoof, "identity.display_name_address")["explanation"]["zh"]
             .as_str()
             .is_some_and(|s| s.contains("显示名称"))
     );
@@ -142,14 +145,7 @@ fn policy_language_is_the_default_report_language() {
         "examples/mail/09-malicious-ceo-display-name-spoof.eml",
     ]);
     let lines = validated_lines(&stdout(&o));
-    let spoof = lines[0]["findings"]
-        .as_array()
-        .and_then(|f| {
-            f.iter()
-                .find(|f| f["rule"] == "identity.display_name_address")
-                .cloned()
-        })
-        .unwrap_or_default();
+    let spoof = finding_of(&lines[0], "identity.display_name_address");
     assert_eq!(spoof["evidence"]["target"], "organisation");
 }
 
@@ -1038,14 +1034,7 @@ fn eval_reports_levels_rules_precision_and_recall_per_label() {
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
         .collect();
     assert_eq!(lines.len(), 6);
-    let gift = lines
-        .iter()
-        .find(|l| {
-            l["path"]
-                .as_str()
-                .is_some_and(|p| p.ends_with("14-malicious-gift-card-request.eml"))
-        })
-        .expect("sample 14");
+    let gift = line_for(&lines, "14-malicious-gift-card-request.eml");
     assert_eq!(gift["label"], "bec");
     assert_eq!(gift["features"]["request_gift"], 1.0, "{gift}");
     assert!(gift["rules"]

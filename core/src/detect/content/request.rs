@@ -69,6 +69,9 @@ pub(crate) struct Model {
     pub(crate) weights: std::collections::BTreeMap<String, f64>,
     /// The probability from which the rule reports (its strength is the probability).
     pub(crate) threshold: f64,
+    /// The weights in [`FEATURES`] order, looked up once when the model is read.
+    #[serde(skip)]
+    aligned: Vec<f64>,
 }
 
 impl Model {
@@ -77,19 +80,31 @@ impl Model {
     pub(crate) fn builtin() -> &'static Model {
         static BUILT: OnceLock<Model> = OnceLock::new();
         BUILT.get_or_init(|| {
-            toml::from_str(MODEL).unwrap_or(Model {
+            Model::parse(MODEL).unwrap_or(Model {
                 threshold: 2.0,
                 ..Model::default()
             })
         })
     }
 
-    /// The probability the model gives `features`.
+    /// A model from the text of a model file.
+    pub(crate) fn parse(text: &str) -> Result<Model, toml::de::Error> {
+        let mut m: Model = toml::from_str(text)?;
+        m.aligned = FEATURES
+            .iter()
+            .map(|f| m.weights.get(*f).copied().unwrap_or(0.0))
+            .collect();
+        Ok(m)
+    }
+
+    /// The probability the model gives `features` (in [`FEATURES`] order, as `read` makes
+    /// them).
     pub(crate) fn probability(&self, features: &[(&'static str, f64)]) -> f64 {
         let z = self.bias
             + features
                 .iter()
-                .map(|(name, x)| self.weights.get(*name).copied().unwrap_or(0.0) * x)
+                .zip(&self.aligned)
+                .map(|((_, x), w)| w * x)
                 .sum::<f64>();
         1.0 / (1.0 + (-z).exp())
     }
@@ -108,15 +123,9 @@ fn value(q: Option<Quote<'_>>) -> f64 {
     q.map_or(0.0, |q| q.factor())
 }
 
-/// Whether [`read`] looks for bank identifiers or takes their feature as given.
-#[derive(Clone, Copy)]
-enum Bank {
-    Read,
-    Assume(f64),
-}
-
-/// The features of a message, in [`FEATURES`] order, with the quotes behind them.
-fn read<'a>(reading: &Reading<'a>, bank: Bank) -> (Vec<(&'static str, f64)>, Read<'a>) {
+/// The features of a message, in [`FEATURES`] order, with the quotes behind them. Without
+/// `scan_bank` the bank-identifier features are left at 0 (see [`set_bank`]).
+fn read<'a>(reading: &Reading<'a>, scan_bank: bool) -> (Vec<(&'static str, f64)>, Read<'a>) {
     let mut r = Read::default();
     let near = |a: Category, b: Category| reading.near(a, b);
     let first = |c: Category| reading.first(c);
@@ -166,10 +175,7 @@ fn read<'a>(reading: &Reading<'a>, bank: Bank) -> (Vec<(&'static str, f64)>, Rea
     let amount = f64::from(u8::from(has_amount(new_text)));
     // Bank identifiers in the body (an account, IBAN, SWIFT code or beneficiary: the payee's,
     // or a signature's), read only when asked for: finding them scans the whole body.
-    let bank_ids = match bank {
-        Bank::Read => f64::from(u8::from(!reading.bank().is_empty())),
-        Bank::Assume(x) => x,
-    };
+    let bank_ids = f64::from(u8::from(scan_bank && !reading.bank().is_empty()));
     let chars = new_text.chars().filter(|c| !c.is_whitespace()).count();
     let pair = |p: Option<(Quote<'_>, Quote<'_>)>| p.map_or(0.0, |(a, _)| a.factor());
     let money_words = value(first(Category::Payment)).max(value(first(Category::BankDetails)));
@@ -291,7 +297,7 @@ pub(crate) fn has_amount(text: &str) -> bool {
 
 /// The features of the message `reading` read, in [`FEATURES`] order.
 pub(crate) fn features(reading: &Reading<'_>) -> Vec<(&'static str, f64)> {
-    read(reading, Bank::Read).0
+    read(reading, true).0
 }
 
 /// Sets the bank-identifier features of `features` to `x`, their combination with the
@@ -334,7 +340,7 @@ pub(crate) fn check(
     let model = Model::builtin();
     // Most mail cannot reach the threshold whatever its bank identifiers: the better of the
     // two cases decides whether the body is scanned for them at all.
-    let (mut features, r) = read(reading, Bank::Assume(0.0));
+    let (mut features, r) = read(reading, false);
     let without = model.probability(&features);
     let asked = r.ask.as_ref().map_or(0.0, |(q, _)| q.factor());
     set_bank(&mut features, 1.0, asked);

@@ -523,14 +523,25 @@ fn a_sentence_saying_nothing_changed_is_not_a_bank_change() {
 #[test]
 fn the_request_model_is_well_formed() {
     use super::request::{Model, FEATURES};
-    let m: Model = toml::from_str(include_str!("../../../data/request-model.toml"))
+    let m = Model::parse(include_str!("../../../data/request-model.toml"))
         .expect("the built-in model parses");
     for name in m.weights.keys() {
         assert!(FEATURES.contains(&name.as_str()), "unknown feature {name}");
     }
     assert!((0.5..1.0).contains(&m.threshold), "{}", m.threshold);
-    // No features at all is not a request.
-    assert!(m.probability(&[]) < m.threshold);
+    // No features at all is not a request; the weights line up with the features.
+    let none: Vec<(&'static str, f64)> = FEATURES.iter().map(|f| (*f, 0.0)).collect();
+    assert!(m.probability(&none) < m.threshold);
+    for (i, f) in FEATURES.iter().enumerate() {
+        let mut one = none.clone();
+        one[i].1 = 1.0;
+        let w = m.weights.get(*f).copied().unwrap_or(0.0);
+        let z = m.bias + w;
+        assert!(
+            (m.probability(&one) - 1.0 / (1.0 + (-z).exp())).abs() < 1e-12,
+            "{f}"
+        );
+    }
 }
 
 #[test]
